@@ -1,0 +1,1 @@
+"""SQL persistence: engine creation, ORM tables and migrations."""

@@ -1,0 +1,60 @@
+"""One small hierarchy of domain errors; the CLI and UI turn them into one-line messages.
+
+Each class carries the process exit code the CLI uses for it.
+"""
+
+from __future__ import annotations
+
+
+class PlantCopilotError(Exception):
+    """Base class: an expected failure that the user can act on."""
+
+    exit_code = 1
+
+
+class UsageError(PlantCopilotError):
+    """The request itself is malformed (bad flag value, unknown role, unknown site...)."""
+
+    exit_code = 2
+
+
+class UnknownRoleError(UsageError):
+    """A role outside operator, technician, quality, admin."""
+
+
+class UnknownSiteError(UsageError):
+    """A site that is not registered."""
+
+
+class AccessDeniedError(PlantCopilotError):
+    """The user may not see this document, page or site."""
+
+    exit_code = 3
+
+
+class NotFoundError(PlantCopilotError):
+    """A document, chunk, user or run that does not exist."""
+
+    exit_code = 4
+
+
+class DocumentError(PlantCopilotError):
+    """One input document could not be ingested; the rest of the run goes on."""
+
+
+class MetadataError(DocumentError):
+    """Document metadata is missing, malformed or contradictory."""
+
+
+class ParseError(DocumentError):
+    """The file could not be parsed into text."""
+
+
+class RevisionConflictError(DocumentError):
+    """Two different contents claim the same doc_id and revision."""
+
+
+class BackendUnavailableError(PlantCopilotError):
+    """The vector index, database or LLM endpoint cannot be reached."""
+
+    exit_code = 5

@@ -1,0 +1,120 @@
+"""One settings tree for the whole application, read once at start-up and passed down.
+
+Values come from environment variables prefixed ``PLANT_COPILOT_`` (nested fields use ``__``,
+e.g. ``PLANT_COPILOT_LLM__BASE_URL``) and from an optional ``.env`` file. Nothing here is read at
+import time: call :func:`load_settings` at an entry point.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Variables that keep third-party libraries from reaching the network (see README, "Offline").
+# TIKTOKEN_CACHE_DIR is deliberately absent: llama-index points it at its own bundled cache.
+OFFLINE_ENV: dict[str, str] = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "DO_NOT_TRACK": "1",
+    "RAGAS_DO_NOT_TRACK": "true",
+    "UNSTRUCTURED_DISABLE_NOTICE": "1",
+    "SCARF_NO_ANALYTICS": "true",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+class ChromaSettings(BaseModel):
+    """Where the vector index lives: on disk (embedded) or a Chroma server over HTTP."""
+
+    mode: Literal["embedded", "server"] = "embedded"
+    path: Path | None = Field(default=None, description="Embedded store; default <home>/chroma")
+    host: str = "127.0.0.1"
+    port: int = 8001
+    token: SecretStr | None = None
+    collection: str = "plant_chunks"
+
+
+class EmbeddingSettings(BaseModel):
+    """Which embedder to use. ``minilm`` is the real model; ``hashing`` is the deterministic fake."""
+
+    backend: Literal["minilm", "hashing"] = "minilm"
+    model_path: Path | None = Field(default=None, description="Override the packaged model dir")
+    batch_size: int = 32
+    dimension: int = 384
+
+
+class ChunkingSettings(BaseModel):
+    """Chunk size bounds in characters (MiniLM reads at most 256 word pieces, ~1,000 chars)."""
+
+    max_characters: int = 1200
+    new_after_n_chars: int = 900
+    combine_under_n_chars: int = 200
+
+
+class LLMSettings(BaseModel):
+    """Optional OpenAI-compatible chat endpoint. The key is read from ``api_key_env``."""
+
+    base_url: str | None = None
+    model: str = "gpt-4o-mini"
+    api_key_env: str = "PLANT_COPILOT_LLM_API_KEY"
+    timeout_s: float = 30.0
+
+
+class IngestSettings(BaseModel):
+    """Limits that protect ingestion from hostile or accidental inputs."""
+
+    max_file_bytes: int = 25 * 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Application settings. Build with :func:`load_settings`; pass the object down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PLANT_COPILOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    home: Path = Path(".plant-copilot")
+    database_url: str | None = None
+    chroma: ChromaSettings = ChromaSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    llm: LLMSettings = LLMSettings()
+    ingest: IngestSettings = IngestSettings()
+    policy_file: Path | None = Field(
+        default=None, description="YAML mapping doc_type -> roles; default policy when unset"
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or a SQLite file inside ``home``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'plant_copilot.db').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        """The embedded Chroma directory."""
+        return self.chroma.path or (self.home / "chroma")
+
+
+def apply_offline_env() -> None:
+    """Set the variables that stop libraries phoning home, unless the user already chose."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment (and ``.env``), apply offline guards, make ``home``."""
+    apply_offline_env()
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings.home.mkdir(parents=True, exist_ok=True)
+    return settings
