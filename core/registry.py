@@ -62,7 +62,9 @@ def row_by_version(session: Session, key: str) -> DocumentRow | None:
 def rows_for(session: Session, doc_id: str) -> list[DocumentRow]:
     """Every registry row of a doc_id, oldest first."""
     return list(
-        session.scalars(select(DocumentRow).where(DocumentRow.doc_id == doc_id).order_by(DocumentRow.id))
+        session.scalars(
+            select(DocumentRow).where(DocumentRow.doc_id == doc_id).order_by(DocumentRow.id)
+        )
     )
 
 
@@ -145,11 +147,15 @@ def require_current(session: Session, doc_id: str) -> DocumentRow:
 
 def status_counts(session: Session, site: str | None = None) -> dict[str, dict[str, int]]:
     """Per-site counts of documents by status and chunks served."""
-    query = select(DocumentRow.site_id, DocumentRow.status, func.count(), func.sum(DocumentRow.chunk_count))
+    query = select(
+        DocumentRow.site_id, DocumentRow.status, func.count(), func.sum(DocumentRow.chunk_count)
+    )
     if site is not None:
         query = query.where(DocumentRow.site_id == site)
     out: dict[str, dict[str, int]] = {}
-    for site_id, status, count, chunks in session.execute(query.group_by(DocumentRow.site_id, DocumentRow.status)):
+    for site_id, status, count, chunks in session.execute(
+        query.group_by(DocumentRow.site_id, DocumentRow.status)
+    ):
         entry = out.setdefault(site_id, {})
         entry[status] = int(count)
         if status == DocumentStatus.CURRENT.value:
@@ -159,7 +165,9 @@ def status_counts(session: Session, site: str | None = None) -> dict[str, dict[s
 
 def start_run(session: Session, kind: str, root: str = "", site: str | None = None) -> int:
     """Record the start of a run; earlier runs still marked running died and are marked crashed."""
-    for stale in session.scalars(select(IngestionRunRow).where(IngestionRunRow.status == "running")):
+    for stale in session.scalars(
+        select(IngestionRunRow).where(IngestionRunRow.status == "running")
+    ):
         stale.status = "crashed"
     run = IngestionRunRow(kind=kind, root=root, site_id=site, status="running")
     session.add(run)

@@ -1,0 +1,70 @@
+"""``plant-copilot``: the admin command line. Commands are thin; domain errors become one-line
+messages and exit codes here, at the edge.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from app.cli import index_cmds
+from app.cli.context import CliState, err_console, state
+
+app = typer.Typer(
+    name="plant-copilot",
+    help="Plant Copilot: index plant documents per site and answer role-scoped questions.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
+app.add_typer(index_cmds.docs_app, name="docs")
+app.add_typer(db_app, name="db")
+app.command()(index_cmds.ingest)
+app.command()(index_cmds.reindex)
+app.command()(index_cmds.status)
+
+
+@app.callback()
+def _root(ctx: typer.Context) -> None:
+    """Settings come from PLANT_COPILOT_* environment variables and an optional .env file."""
+    ctx.obj = CliState()
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Apply database migrations (SQLite or PostgreSQL). Example: plant-copilot db upgrade"""
+    state(ctx).components().db.upgrade()
+    err_console.print("database schema is up to date")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and map errors to exit codes (0 ok, 1 partial, 2 usage, 3+ domain)."""
+    from core.errors import PlantCopilotError
+
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="plant-copilot", standalone_mode=False)
+        return int(result or 0)
+    except PlantCopilotError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        return 130
+
+
+def run() -> None:
+    """Console-script wrapper: exit with main()'s code."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

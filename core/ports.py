@@ -1,0 +1,92 @@
+"""Protocols for the parts that have more than one implementation.
+
+Ingestion and retrieval depend on these, never on a vendor library; adapters in ``retrieval``
+implement them (a real one and a deterministic fake each), and ``services.wiring`` picks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+from pydantic import BaseModel
+
+from core.models import AccessScope, Chunk
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors of a fixed dimension."""
+
+    @property
+    def model_id(self) -> str:
+        """Identifies the model, so an index built with another model can be detected."""
+        ...
+
+    @property
+    def dimension(self) -> int:
+        """Length of every vector."""
+        ...
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages in batches; returns shape (len(texts), dimension), float32."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one question; returns shape (dimension,), float32."""
+        ...
+
+
+class ScoredChunk(BaseModel):
+    """A chunk returned by a search, with its similarity (higher is better) and served flag."""
+
+    chunk: Chunk
+    score: float
+    current: bool = True
+
+
+class VersionState(BaseModel):
+    """How many chunks of one version the index holds, and how many are flagged current."""
+
+    total: int = 0
+    flagged_current: int = 0
+
+
+class VectorIndex(Protocol):
+    """Stores chunks with their vectors and scope metadata; filters inside the query."""
+
+    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray, current: bool) -> None:
+        """Insert (or overwrite) chunks of one version, flagged current or not."""
+        ...
+
+    def set_current(self, version_key: str, current: bool) -> int:
+        """Flag every chunk of a version current or not; returns how many changed."""
+        ...
+
+    def delete_version(self, version_key: str) -> int:
+        """Delete every chunk of a version; returns how many were deleted."""
+        ...
+
+    def embeddings_by_text(self, doc_id: str) -> dict[str, np.ndarray]:
+        """Vectors already stored for a document's chunks, keyed by chunk text hash."""
+        ...
+
+    def version_states(self) -> dict[str, VersionState]:
+        """Per version_key counts, for repair and verification."""
+        ...
+
+    def query(self, vector: np.ndarray, scope: AccessScope, k: int) -> list[ScoredChunk]:
+        """The k nearest chunks inside the scope (site, role, current), best first."""
+        ...
+
+    def get(self, chunk_ids: Sequence[str]) -> list[ScoredChunk]:
+        """Chunks by id (score 0), in no particular order; unknown ids are skipped."""
+        ...
+
+    def chunks_of_version(self, version_key: str) -> list[Chunk]:
+        """Every chunk of one version, ordered by ordinal."""
+        ...
+
+    def count(self) -> int:
+        """Number of chunks stored (all versions)."""
+        ...

@@ -1,0 +1,123 @@
+"""Decide, before parsing anything, what each file of a run needs: nothing, or a new version.
+
+A file's version is identified by its metadata and bytes (``DocumentMeta.version_key``); a
+version already in the registry is unchanged and costs no parsing and no embedding. Among the
+revisions of one doc_id, the newest (effective date, then revision number) is served.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from core.db.engine import Database
+from core.errors import DocumentError
+from core.models import DocumentMeta, DocumentStatus, file_sha256
+from core.policy import AccessPolicy
+from core.registry import current_row, ensure_site, row_by_version
+from ingestion.metadata import MetaOverrides, resolve_metadata
+from ingestion.report import IngestReport
+
+_SERVED = {DocumentStatus.CURRENT.value, DocumentStatus.SUPERSEDED.value}
+
+
+class PlannedDoc(BaseModel):
+    """One file with its resolved metadata and what to do with it."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    path: Path
+    meta: DocumentMeta
+    unchanged: bool = False
+    become_current: bool = True
+    is_new_doc: bool = True
+
+
+def revision_order(effective: date | None, revision: str) -> tuple[date, tuple[object, ...]]:
+    """Sort key: effective date first, then the revision compared number by number."""
+    parts = tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", revision) if p)
+    return (effective or date.min, tuple((0, p) if isinstance(p, int) else (1, p) for p in parts))
+
+
+class Source(BaseModel):
+    """A file to ingest, the root its folder layout is read from, and the CLI flags for it."""
+
+    path: Path
+    root: Path
+    flags: MetaOverrides = MetaOverrides()
+
+
+def resolve_all(
+    sources: list[Source], policy: AccessPolicy, max_bytes: int, report: IngestReport
+) -> list[PlannedDoc]:
+    """Resolve metadata for every file; failures go to the report, the rest are returned."""
+    planned: list[PlannedDoc] = []
+    for source in sources:
+        path = source.path
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise DocumentError(
+                    f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit"
+                )
+            meta = resolve_metadata(path, source.root, source.flags, policy, file_sha256(path))
+        except DocumentError as exc:
+            report.fail(str(path), str(exc))
+            continue
+        except OSError as exc:
+            report.fail(str(path), f"cannot read file: {exc.strerror or exc}")
+            continue
+        planned.append(PlannedDoc(path=path, meta=meta))
+    return planned
+
+
+def drop_conflicts(planned: list[PlannedDoc], report: IngestReport) -> list[PlannedDoc]:
+    """Fail every file whose doc_id and revision another file of the run claims with other content."""
+    by_revision: dict[tuple[str, str], list[PlannedDoc]] = defaultdict(list)
+    for item in planned:
+        by_revision[(item.meta.doc_id, item.meta.revision)].append(item)
+    keep: list[PlannedDoc] = []
+    for (doc_id, revision), items in by_revision.items():
+        versions = {i.meta.version_key for i in items}
+        if len(versions) > 1:
+            names = ", ".join(sorted(i.path.name for i in items))
+            for item in items:
+                report.fail(
+                    str(item.path),
+                    f"conflicting revisions: {names} all claim {doc_id} revision {revision} "
+                    "with different content",
+                )
+            continue
+        keep.append(items[0])
+        report.documents.unchanged += len(items) - 1  # identical copies
+    return keep
+
+
+def decide(db: Database, planned: list[PlannedDoc], report: IngestReport) -> list[PlannedDoc]:
+    """Mark unchanged versions, choose which new version becomes current; create new sites."""
+    groups: dict[str, list[PlannedDoc]] = defaultdict(list)
+    for item in planned:
+        groups[item.meta.doc_id].append(item)
+    with db.session() as session:
+        for item in planned:
+            if ensure_site(session, item.meta.site) and item.meta.site not in report.sites_created:
+                report.sites_created.append(item.meta.site)
+        for doc_id, items in groups.items():
+            items.sort(key=lambda i: revision_order(i.meta.effective_date, i.meta.revision))
+            current = current_row(session, doc_id)
+            best = revision_order(current.effective_date, current.revision) if current else None
+            newest = items[-1]
+            for item in items:
+                existing = row_by_version(session, item.meta.version_key)
+                item.unchanged = existing is not None and existing.status in _SERVED
+                item.is_new_doc = current is None
+                order = revision_order(item.meta.effective_date, item.meta.revision)
+                item.become_current = item is newest and (best is None or order >= best)
+    return sorted(
+        planned,
+        key=lambda i: (i.meta.doc_id, revision_order(i.meta.effective_date, i.meta.revision)),
+    )

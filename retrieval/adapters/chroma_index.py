@@ -1,0 +1,192 @@
+"""Chroma adapter of the VectorIndex protocol, embedded (on disk) or over HTTP (server mode).
+
+Vectors are always computed by our own embedder and passed explicitly: a Chroma collection left
+with its default embedding function downloads an ONNX model on first use (see README, Offline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaClientSettings
+
+from core.errors import BackendUnavailableError
+from core.models import AccessScope, Chunk
+from core.ports import ScoredChunk, VersionState
+from retrieval import chunk_codec
+
+T = TypeVar("T")
+_PAGE = 2000
+
+
+def _guard(action: str, call: Callable[[], T]) -> T:
+    """Run a Chroma call; connection-level failures become BackendUnavailableError."""
+    try:
+        return call()
+    except (ConnectionError, OSError) as exc:
+        raise BackendUnavailableError(f"vector index unavailable during {action}: {exc}") from exc
+    except Exception as exc:
+        name = type(exc).__name__
+        if "Connect" in name or "Timeout" in name or "Unavailable" in name:
+            raise BackendUnavailableError(
+                f"vector index unavailable during {action}: {exc}"
+            ) from exc
+        raise
+
+
+def make_client(mode: str, path: Path, host: str, port: int, token: str | None) -> Any:
+    """A Chroma client with telemetry off: PersistentClient or HttpClient."""
+    settings = ChromaClientSettings(anonymized_telemetry=False)
+    if mode == "server":
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        return _guard(
+            "connect",
+            lambda: chromadb.HttpClient(host=host, port=port, headers=headers, settings=settings),
+        )
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class ChromaVectorIndex:
+    """Chunks in one cosine-space Chroma collection with flat scope metadata."""
+
+    def __init__(self, client: Any, collection: str) -> None:
+        self._client = client
+        self._name = collection
+        self._collection = _guard(
+            "open collection",
+            lambda: client.get_or_create_collection(
+                collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            ),
+        )
+        self._max_batch = int(_guard("batch size", client.get_max_batch_size))
+
+    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray, current: bool) -> None:
+        """Upsert chunks in batches no larger than the server accepts."""
+        for start in range(0, len(chunks), self._max_batch):
+            part = chunks[start : start + self._max_batch]
+            vectors = np.asarray(embeddings[start : start + len(part)], dtype=np.float32)
+            call = partial(
+                self._collection.upsert,
+                ids=[c.chunk_id for c in part],
+                embeddings=vectors,
+                documents=[c.text for c in part],
+                metadatas=[chunk_codec.encode(c, current) for c in part],
+            )
+            _guard("add", call)
+
+    def _ids_where(self, where: dict[str, Any]) -> list[str]:
+        ids: list[str] = []
+        for page in self._pages(where, include=[]):
+            ids.extend(page["ids"])
+        return ids
+
+    def _pages(self, where: dict[str, Any] | None, include: list[str]) -> Iterator[dict[str, Any]]:
+        offset = 0
+        while True:
+            call = partial(
+                self._collection.get, where=where, include=include, limit=_PAGE, offset=offset
+            )
+            page = _guard("get", call)
+            if not page["ids"]:
+                return
+            yield page
+            if len(page["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
+    def set_current(self, version_key: str, current: bool) -> int:
+        """Flip the served flag of every chunk of a version that does not have it yet."""
+        where = {"$and": [{"version_key": version_key}, {"current": not current}]}
+        ids = self._ids_where(where)
+        for start in range(0, len(ids), self._max_batch):
+            part = ids[start : start + self._max_batch]
+            call = partial(
+                self._collection.update, ids=part, metadatas=[{"current": current} for _ in part]
+            )
+            _guard("update", call)
+        return len(ids)
+
+    def delete_version(self, version_key: str) -> int:
+        """Delete a version's chunks."""
+        ids = self._ids_where({"version_key": version_key})
+        for start in range(0, len(ids), self._max_batch):
+            part = ids[start : start + self._max_batch]
+            _guard("delete", partial(self._collection.delete, ids=part))
+        return len(ids)
+
+    def embeddings_by_text(self, doc_id: str) -> dict[str, np.ndarray]:
+        """Vectors already stored for a document, keyed by chunk text hash."""
+        out: dict[str, np.ndarray] = {}
+        for page in self._pages({"doc_id": doc_id}, include=["metadatas", "embeddings"]):
+            for meta, vector in zip(page["metadatas"], page["embeddings"], strict=True):
+                out[str(meta["text_hash"])] = np.asarray(vector, dtype=np.float32)
+        return out
+
+    def version_states(self) -> dict[str, VersionState]:
+        """Scan all metadata and count chunks per version (repair and verification only)."""
+        states: dict[str, VersionState] = {}
+        for page in self._pages(None, include=["metadatas"]):
+            for meta in page["metadatas"]:
+                state = states.setdefault(str(meta["version_key"]), VersionState())
+                state.total += 1
+                state.flagged_current += int(bool(meta.get("current")))
+        return states
+
+    def query(self, vector: np.ndarray, scope: AccessScope, k: int) -> list[ScoredChunk]:
+        """Nearest chunks with the scope filter applied inside the Chroma query."""
+        if k <= 0:
+            return []
+        result = _guard(
+            "query",
+            lambda: self._collection.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                n_results=k,
+                where=chunk_codec.scope_filter(scope),
+                include=["metadatas", "documents", "distances"],
+            ),
+        )
+        hits: list[ScoredChunk] = []
+        for cid, text, meta, dist in zip(
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
+            strict=True,
+        ):
+            chunk, current = chunk_codec.decode(cid, text, meta)
+            hits.append(ScoredChunk(chunk=chunk, score=1.0 - float(dist), current=current))
+        return hits
+
+    def get(self, chunk_ids: Sequence[str]) -> list[ScoredChunk]:
+        """Chunks by id."""
+        if not chunk_ids:
+            return []
+        page = _guard(
+            "get",
+            lambda: self._collection.get(ids=list(chunk_ids), include=["metadatas", "documents"]),
+        )
+        out = []
+        for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+            chunk, current = chunk_codec.decode(cid, text, meta)
+            out.append(ScoredChunk(chunk=chunk, score=0.0, current=current))
+        return out
+
+    def chunks_of_version(self, version_key: str) -> list[Chunk]:
+        """A version's chunks ordered by ordinal."""
+        chunks: list[Chunk] = []
+        for page in self._pages({"version_key": version_key}, include=["metadatas", "documents"]):
+            for cid, text, meta in zip(
+                page["ids"], page["documents"], page["metadatas"], strict=True
+            ):
+                chunks.append(chunk_codec.decode(cid, text, meta)[0])
+        return sorted(chunks, key=lambda c: c.ordinal)
+
+    def count(self) -> int:
+        """Chunks stored."""
+        return int(_guard("count", self._collection.count))

@@ -1,0 +1,86 @@
+"""The one place that turns Settings into concrete components (private-gpt style).
+
+No registries, no containers: a plain function that picks implementations from settings.
+Heavy parts (the embedding model) are created on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from core.db.engine import Database
+from core.policy import AccessPolicy
+from core.ports import Embedder, VectorIndex
+from core.settings import Settings
+from ingestion.pipeline import Ingestor
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The configured embedder: the real MiniLM model, or the hashing fake."""
+    if settings.embedding.backend == "hashing":
+        from retrieval.embedders import HashingEmbedder
+
+        return HashingEmbedder(settings.embedding.dimension)
+    from retrieval.adapters.minilm import MiniLMEmbedder
+
+    return MiniLMEmbedder(settings.embedding.model_path, settings.embedding.batch_size)
+
+
+def make_index(settings: Settings) -> VectorIndex:
+    """The configured vector index (Chroma embedded or server)."""
+    from retrieval.adapters.chroma_index import ChromaVectorIndex, make_client
+
+    chroma = settings.chroma
+    token = chroma.token.get_secret_value() if chroma.token else None
+    client = make_client(chroma.mode, settings.chroma_path, chroma.host, chroma.port, token)
+    return ChromaVectorIndex(client, chroma.collection)
+
+
+@dataclass
+class Components:
+    """Everything a command or page needs, built once per process from settings."""
+
+    settings: Settings
+    db: Database
+    index: VectorIndex
+    policy: AccessPolicy
+    embedder_factory: Callable[[], Embedder]
+    _embedder: Embedder | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def embedder(self) -> Embedder:
+        """The embedder, created on first use (loading the model takes seconds)."""
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = self.embedder_factory()
+            return self._embedder
+
+    def ingestor(self) -> Ingestor:
+        """An ingestor over this registry and index."""
+        return Ingestor(
+            self.db,
+            self.index,
+            self.embedder,
+            self.policy,
+            self.settings.chunking,
+            self.settings.ingest.max_file_bytes,
+        )
+
+
+def build(
+    settings: Settings,
+    index: VectorIndex | None = None,
+    embedder: Callable[[], Embedder] | None = None,
+) -> Components:
+    """Wire components from settings; tests may pass their own index or embedder factory."""
+    db = Database(settings.resolved_database_url)
+    db.upgrade()
+    return Components(
+        settings=settings,
+        db=db,
+        index=index if index is not None else make_index(settings),
+        policy=AccessPolicy.load(settings.policy_file),
+        embedder_factory=embedder or (lambda: make_embedder(settings)),
+    )
