@@ -12,7 +12,8 @@ from typing import Protocol
 import numpy as np
 from pydantic import BaseModel
 
-from core.models import AccessScope, Chunk
+from core.answers import Answer, SearchHit
+from core.models import AccessScope, Chunk, Role
 
 
 class Embedder(Protocol):
@@ -89,4 +90,20 @@ class VectorIndex(Protocol):
 
     def count(self) -> int:
         """Number of chunks stored (all versions)."""
+        ...
+
+
+class Retriever(Protocol):
+    """Finds the chunks inside an access scope that best match a question."""
+
+    def search(self, question: str, scope: AccessScope, k: int) -> list[SearchHit]:
+        """Up to k hits, best first, every one inside ``scope`` and of a served version."""
+        ...
+
+
+class Answerer(Protocol):
+    """Turns a question and its retrieved hits into a grounded, cited answer or an abstention."""
+
+    def answer(self, question: str, hits: list[SearchHit], role: Role) -> Answer:
+        """Answer only from ``hits``; abstain when they do not support an answer."""
         ...

@@ -1,0 +1,82 @@
+"""Typed results of search and answering: hits, citations, answers.
+
+These are the shapes the CLI prints as JSON and the UI renders; services build them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from core.models import Chunk
+
+
+class SearchHit(BaseModel):
+    """One retrieved chunk with its fused score and the scores it came from."""
+
+    rank: int
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    keyword_score: float | None = None
+
+
+class Citation(BaseModel):
+    """Where a statement of an answer comes from, precise enough to open the source."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    site: str
+    doc_type: str
+    revision: str
+    effective_date: date | None = None
+    section: str = ""
+    page: int | None = None
+    row: int | None = None
+    snippet: str
+    score: float
+    source_path: str
+
+    @classmethod
+    def from_hit(cls, n: int, hit: SearchHit, snippet: str) -> Citation:
+        """Build citation number ``n`` for a retrieved chunk."""
+        c = hit.chunk
+        return cls(
+            n=n,
+            chunk_id=c.chunk_id,
+            doc_id=c.doc_id,
+            title=c.title,
+            site=c.site,
+            doc_type=c.doc_type.value,
+            revision=c.revision,
+            effective_date=c.effective_date,
+            section=c.section,
+            page=c.page,
+            row=c.row,
+            snippet=snippet,
+            score=round(hit.score, 6),
+            source_path=c.source_path,
+        )
+
+
+class ClosestDocument(BaseModel):
+    """An in-scope document named when the copilot abstains."""
+
+    doc_id: str
+    title: str
+    section: str = ""
+
+
+class Answer(BaseModel):
+    """A grounded answer (or an abstention) with its citations and safety notices."""
+
+    answer: str
+    abstained: bool
+    citations: list[Citation] = Field(default_factory=list)
+    safety_notices: list[str] = Field(default_factory=list)
+    closest_documents: list[ClosestDocument] = Field(default_factory=list)
+    answerer: str = "extractive"
+    latency_ms: dict[str, float] = Field(default_factory=dict)
