@@ -71,7 +71,11 @@ class ClosestDocument(BaseModel):
 
 
 class Answer(BaseModel):
-    """A grounded answer (or an abstention) with its citations and safety notices."""
+    """A grounded answer (or an abstention) with its citations and safety notices.
+
+    ``support_score`` is the evidence score the abstention decision was based on (0..1);
+    ``fallback_reason`` says why an optional LLM answer was replaced by the extractive one.
+    """
 
     answer: str
     abstained: bool
@@ -80,3 +84,5 @@ class Answer(BaseModel):
     closest_documents: list[ClosestDocument] = Field(default_factory=list)
     answerer: str = "extractive"
     latency_ms: dict[str, float] = Field(default_factory=dict)
+    support_score: float | None = None
+    fallback_reason: str | None = None

@@ -66,6 +66,30 @@ class LLMSettings(BaseModel):
     timeout_s: float = 30.0
 
 
+class AnswerSettings(BaseModel):
+    """How answers are composed and when the copilot abstains.
+
+    ``abstain_threshold`` applies to the support score of
+    :func:`services.answering.support.support_score` (0..1): below it the copilot says the
+    documents do not answer. The default was calibrated on ``eval/calibration/support_v1``
+    (see ``eval/support_calibration.py``); re-run the sweep when the golden set or the retriever
+    changes.
+    """
+
+    abstain_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    retrieve_k: int = Field(default=8, ge=1, le=50)
+    support_hits: int = Field(default=5, ge=1, description="Top hits that may support an answer")
+    max_sentences: int = Field(default=4, ge=1, description="Sentences in a factual answer")
+    max_sources: int = Field(default=3, ge=1, description="Chunks quoted in a factual answer")
+    closest_documents: int = Field(default=3, ge=0, description="Named when abstaining")
+    llm_max_sources: int = Field(default=6, ge=1, description="Numbered sources sent to an LLM")
+    postcheck_min_overlap: float = Field(
+        default=0.6, ge=0.0, le=1.0, description="Share of a reply sentence's words in its source"
+    )
+    prompt_version: str = "v1"
+    max_question_chars: int = 2000
+
+
 class IngestSettings(BaseModel):
     """Limits that protect ingestion from hostile or accidental inputs."""
 
@@ -88,6 +112,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     llm: LLMSettings = LLMSettings()
+    answer: AnswerSettings = AnswerSettings()
     ingest: IngestSettings = IngestSettings()
     policy_file: Path | None = Field(
         default=None, description="YAML mapping doc_type -> roles; default policy when unset"

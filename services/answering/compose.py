@@ -1,0 +1,139 @@
+"""Turn selected quotes and safety notices into an Answer with numbered citations.
+
+Layout of an answer text: the safety notices first (verbatim, each with its marker), a blank
+line, then the quoted sentences or steps, each followed by ``[n]``. Citation ``n`` is the n-th
+quoted chunk; chunks cited only for a notice are numbered after them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.answers import Answer, Citation, ClosestDocument, SearchHit
+from core.models import Chunk
+from services.answering.safety import Notice
+from services.answering.text import Unit, UnitKind
+
+ABSTAIN_TEXT = "The documents available to you do not answer this."
+"""The fixed abstention sentence (also the phrase an LLM is told to reply with)."""
+
+_BLOCK_KINDS = (UnitKind.STEP, UnitKind.ITEM, UnitKind.TABLE_ROW)
+
+
+@dataclass
+class Quote:
+    """Units quoted from one hit, in document order."""
+
+    hit: SearchHit
+    units: list[Unit]
+
+
+def render_unit(unit: Unit, n: int) -> str:
+    """A unit verbatim with its marker; a table row is preceded by its header row."""
+    body = f"{unit.header}\n{unit.text}" if unit.header else unit.text
+    return f"{body} [{n}]"
+
+
+def _paragraph(quote: Quote, n: int, procedure: bool) -> str:
+    parts: list[str] = []
+    for unit in quote.units:
+        rendered = render_unit(unit, n)
+        block = procedure or unit.kind in _BLOCK_KINDS
+        if parts and (block or "\n" in parts[-1]):
+            parts.append("\n" + rendered)
+        else:
+            parts.append((" " if parts else "") + rendered)
+    return "".join(parts)
+
+
+def _hit_for(chunk: Chunk, hits: Sequence[SearchHit]) -> SearchHit:
+    """The retrieved hit of a chunk, or a zero-score stand-in for a section sibling."""
+    for hit in hits:
+        if hit.chunk.chunk_id == chunk.chunk_id:
+            return hit
+    return SearchHit(rank=0, chunk=chunk, score=0.0)
+
+
+def compose(
+    quotes: Sequence[Quote],
+    notices: Sequence[Notice],
+    hits: Sequence[SearchHit],
+    procedure: bool,
+    support: float,
+) -> Answer:
+    """Build the answer text, its citations and its notice list."""
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    for quote in quotes:
+        numbers[quote.hit.chunk.chunk_id] = len(citations) + 1
+        snippet = "\n".join(u.text for u in quote.units)
+        citations.append(Citation.from_hit(len(citations) + 1, quote.hit, snippet))
+    notice_only: dict[str, list[str]] = {}
+    lines: list[str] = []
+    for notice in notices:
+        cid = notice.chunk.chunk_id
+        if cid not in numbers:
+            numbers[cid] = len(citations) + len(notice_only) + 1
+            notice_only[cid] = []
+        if cid in notice_only:
+            notice_only[cid].append(notice.text)
+        lines.append(f"{notice.text} [{numbers[cid]}]")
+    for cid, texts in notice_only.items():
+        chunk = next(n.chunk for n in notices if n.chunk.chunk_id == cid)
+        citations.append(Citation.from_hit(numbers[cid], _hit_for(chunk, hits), "\n".join(texts)))
+    body = ("\n" if procedure else "\n\n").join(
+        _paragraph(q, numbers[q.hit.chunk.chunk_id], procedure) for q in quotes
+    )
+    head = "Safety notices:\n" + "\n".join(lines) if lines else ""
+    return Answer(
+        answer="\n\n".join(part for part in (head, body) if part),
+        abstained=False,
+        citations=citations,
+        safety_notices=[n.text for n in notices],
+        support_score=round(support, 4),
+    )
+
+
+def closest_documents(hits: Sequence[SearchHit], limit: int) -> list[ClosestDocument]:
+    """The best-ranked distinct documents among the (in-scope) hits."""
+    out: list[ClosestDocument] = []
+    for hit in hits:
+        if len(out) >= limit:
+            break
+        if all(d.doc_id != hit.chunk.doc_id for d in out):
+            chunk = hit.chunk
+            out.append(
+                ClosestDocument(doc_id=chunk.doc_id, title=chunk.title, section=chunk.section)
+            )
+    return out
+
+
+def abstention(
+    hits: Sequence[SearchHit],
+    limit: int,
+    support: float,
+    answerer: str = "extractive",
+    reason: str | None = None,
+) -> Answer:
+    """Say plainly that the documents do not answer, and name the closest in-scope documents.
+
+    Only titles, ids and section names of hits are shown: the hits are in the asker's scope,
+    so nothing outside it can appear here, and no chunk text is quoted.
+    """
+    closest = closest_documents(hits, limit)
+    if closest:
+        named = "\n".join(
+            f"- {d.title} ({d.doc_id}{', ' + d.section if d.section else ''})" for d in closest
+        )
+        text = f"{ABSTAIN_TEXT}\nClosest documents in your scope:\n{named}"
+    else:
+        text = f"{ABSTAIN_TEXT} No document in your scope matched the question."
+    return Answer(
+        answer=text,
+        abstained=True,
+        closest_documents=closest,
+        answerer=answerer,
+        support_score=round(support, 4),
+        fallback_reason=reason,
+    )

@@ -1,0 +1,163 @@
+"""The built-in answerer: quotes the retrieved sources verbatim, never generates text.
+
+Works without any model (none usable ships offline, see README). Given the question and the
+already scope-filtered hits it:
+
+1. computes the support score (``support.py``) and abstains below ``abstain_threshold``;
+2. for "how do I / steps / procedure" questions, quotes the numbered steps of the best
+   supporting chunk whole and in order, continued by later chunks of the same section;
+3. otherwise quotes the best sentences (term overlap weighted like BM25, asset tags and
+   numbers weighing more, earlier hits preferred; terms the chunk's title or section already
+   answer count less, so "what PPE for the caustic wash" quotes the gloves sentence of the
+   caustic-wash SOP, not its temperature), at most ``max_sentences`` from at most
+   ``max_sources`` chunks, each chunk's sentences in document order;
+4. puts the safety notices of every cited chunk and of its section first, verbatim.
+
+Everything is deterministic: ties break on rank, then position in the chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from core.answers import Answer, SearchHit
+from core.models import Role
+from core.settings import AnswerSettings
+from services.answering.compose import Quote, abstention, compose
+from services.answering.safety import SectionLookup, collect_notices
+from services.answering.support import (
+    HitSupport,
+    QuestionProfile,
+    hit_support,
+    profile,
+    quotable_units,
+    rank_hits,
+    unit_evidence,
+)
+from services.answering.text import UnitKind, asks_for_procedure, term_set
+
+RANK_DECAY = 0.9
+"""Each rank down multiplies a sentence's score by this: top hits are preferred."""
+KEEP_RATIO = 0.7
+"""Sentences scoring at least this share of the best one are quoted too."""
+
+
+class ExtractiveAnswerer:
+    """Implements :class:`core.ports.Answerer` by verbatim quotation with ``[n]`` markers."""
+
+    name = "extractive"
+
+    def __init__(
+        self, settings: AnswerSettings | None = None, section_lookup: SectionLookup | None = None
+    ) -> None:
+        self.settings = settings or AnswerSettings()
+        self.section_lookup = section_lookup
+
+    def answer(self, question: str, hits: list[SearchHit], role: Role) -> Answer:
+        """Answer from ``hits`` only, or abstain naming the closest in-scope documents."""
+        ordered = rank_hits(hits)
+        prof = profile(question, ordered)
+        supports = [hit_support(prof, h) for h in ordered[: self.settings.support_hits]]
+        support = max((s.score for s in supports), default=0.0)
+        if support < self.settings.abstain_threshold:
+            return abstention(ordered, self.settings.closest_documents, support)
+        procedure = asks_for_procedure(question)
+        quotes = self._procedure(ordered, supports) if procedure else []
+        procedure = bool(quotes)
+        quotes = quotes or self._factual(prof, ordered, supports)
+        if not quotes:
+            return abstention(ordered, self.settings.closest_documents, support)
+        notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
+        if not procedure:
+            quotes = _without_notices(quotes, {_norm(n.text) for n in notices})
+        return compose(quotes, notices, ordered, procedure, support)
+
+    def _procedure(self, hits: list[SearchHit], supports: list[HitSupport]) -> list[Quote]:
+        """The steps of the best supporting chunk with steps, plus its section continuation."""
+        by_id = {h.chunk.chunk_id: h for h in hits}
+        candidates = [
+            s
+            for s in supports
+            if s.score >= self.settings.abstain_threshold and _has_steps(by_id[s.chunk_id])
+        ]
+        if not candidates:
+            return []
+        best = max(candidates, key=lambda s: (s.score * RANK_DECAY ** (s.rank - 1), -s.rank))
+        primary = by_id[best.chunk_id].chunk
+        same_section = [
+            h
+            for h in hits
+            if h.chunk.version_key == primary.version_key
+            and h.chunk.section_path == primary.section_path
+            and _has_steps(h)
+        ]
+        quotes = [_step_span(h) for h in sorted(same_section, key=lambda h: h.chunk.ordinal)]
+        return [q for q in quotes if q.units]
+
+    def _factual(
+        self, prof: QuestionProfile, hits: list[SearchHit], supports: list[HitSupport]
+    ) -> list[Quote]:
+        """The best-scoring sentences, grouped per chunk in order of each chunk's best one."""
+        chunk_cov = {s.chunk_id: s.chunk_coverage for s in supports}
+        scored = []
+        for hit in hits[: self.settings.support_hits]:
+            decay = RANK_DECAY ** (hit.rank - 1)
+            # Terms the title/section already answer are context; the sentence must carry the rest.
+            residual = prof.residual(term_set(f"{hit.chunk.title}\n{hit.chunk.section}"))
+            for unit in quotable_units(hit.chunk):
+                evidence = unit_evidence(unit)
+                unit_cov = prof.coverage(evidence)
+                if unit_cov > 0:
+                    mix = 0.5 * residual.coverage(evidence) + 0.2 * unit_cov
+                    score = (mix + 0.3 * chunk_cov[hit.chunk.chunk_id]) * decay
+                    scored.append((score, hit, unit))
+        scored.sort(key=lambda t: (-t[0], t[1].rank, t[2].position))
+        if not scored:
+            return []
+        chosen: dict[str, Quote] = {}
+        taken = 0
+        for score, hit, unit in scored:
+            if score < KEEP_RATIO * scored[0][0] or taken >= self.settings.max_sentences:
+                break
+            cid = hit.chunk.chunk_id
+            if cid not in chosen and len(chosen) >= self.settings.max_sources:
+                continue
+            if _is_duplicate(unit.text, chosen.values()):
+                continue
+            chosen.setdefault(cid, Quote(hit, [])).units.append(unit)
+            taken += 1
+        for quote in chosen.values():
+            quote.units.sort(key=lambda u: u.position)
+        return list(chosen.values())
+
+
+def _has_steps(hit: SearchHit) -> bool:
+    return any(u.kind is UnitKind.STEP for u in quotable_units(hit.chunk))
+
+
+def _step_span(hit: SearchHit) -> Quote:
+    """Every unit from the chunk's first numbered step to its last: steps stay whole, in order,
+    with the notes and warnings between them."""
+    units = quotable_units(hit.chunk)
+    steps = [i for i, u in enumerate(units) if u.kind is UnitKind.STEP]
+    return Quote(hit, units[steps[0] : steps[-1] + 1] if steps else [])
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _is_duplicate(text: str, quotes: Iterable[Quote]) -> bool:
+    """True when the same sentence is already quoted (duplicated documents or chunks)."""
+    key = _norm(text)
+    return any(_norm(u.text) == key for q in quotes for u in q.units)
+
+
+def _without_notices(quotes: list[Quote], notices: set[str]) -> list[Quote]:
+    """Drop quoted sentences already shown as notices; drop quotes left empty."""
+    out = []
+    for quote in quotes:
+        units = [u for u in quote.units if _norm(u.text) not in notices]
+        if units:
+            out.append(Quote(quote.hit, units))
+    return out

@@ -1,0 +1,167 @@
+"""The support score: how well the retrieved, in-scope chunks cover what the question asks.
+
+This is the number the abstention decision is made on, and the hook the evaluation harness
+sweeps (``eval/support_calibration.py``). It is lexical on purpose: it does not depend on the
+retriever's score scale (reciprocal-rank fusion scores are rank-based and not comparable across
+queries), so one threshold works for any retriever that puts the right chunk in its top hits.
+
+For each of the top hits::
+
+    chunk_cov  = weighted share of the question's content terms found in title, section,
+                 assets and text of the chunk
+    unit_cov   = the same share for the chunk's best single sentence / step / table row
+    id_factor  = 0.5 + 0.5 * share of the question's asset tags found in the chunk (1 if none)
+    support    = (0.5 * chunk_cov + 0.5 * unit_cov) * id_factor
+
+and the question's support is the best hit's. Term weights are BM25-style inverse document
+frequencies over the retrieved chunks (a term no chunk contains weighs most, which is what
+makes an unanswerable question score low), doubled for tags (``conv-3``) and x1.5 for numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from core.answers import SearchHit
+from core.models import Chunk
+from services.answering.injection import PLACEHOLDER, redact
+from services.answering.text import (
+    ALIASES,
+    Unit,
+    UnitKind,
+    content_terms,
+    is_identifier,
+    is_number,
+    split_units,
+    term_set,
+)
+
+
+def covers(term: str, evidence: set[str]) -> bool:
+    """True when the term, or one of its aliases, is in the evidence."""
+    return term in evidence or not ALIASES.get(term, frozenset()).isdisjoint(evidence)
+
+
+def chunk_body(chunk: Chunk) -> str:
+    """The chunk text with instructions aimed at an assistant redacted (see ``injection``)."""
+    return redact(chunk.text)
+
+
+def chunk_context(chunk: Chunk) -> str:
+    """Everything a chunk says about itself: title, section path, asset tags and body."""
+    return "\n".join([chunk.title, chunk.section, " ".join(chunk.assets), chunk_body(chunk)])
+
+
+def quotable_units(chunk: Chunk) -> list[Unit]:
+    """The chunk's units that may be quoted: no headings, nothing redacted, not a lone word."""
+    return [
+        u
+        for u in split_units(chunk_body(chunk))
+        if u.kind is not UnitKind.HEADING and PLACEHOLDER not in u.text and len(u.text) > 3
+    ]
+
+
+def unit_evidence(unit: Unit) -> set[str]:
+    """Terms a unit offers; a table row is read together with its header row."""
+    return term_set(f"{unit.header}\n{unit.text}" if unit.header else unit.text)
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    """The question's content terms with their weights, and which of them are asset tags."""
+
+    weights: dict[str, float]
+    identifiers: frozenset[str]
+
+    @property
+    def total(self) -> float:
+        """Sum of all weights (0 for a question without content words)."""
+        return sum(self.weights.values())
+
+    def coverage(self, evidence: set[str]) -> float:
+        """Weighted share of the question's terms present in ``evidence`` (0..1).
+
+        A term also counts as present through one of its :data:`ALIASES` (ppe -> gloves...).
+        """
+        total = self.total
+        if total <= 0:
+            return 0.0
+        return sum(w for t, w in self.weights.items() if covers(t, evidence)) / total
+
+    def residual(self, known: set[str]) -> QuestionProfile:
+        """The terms not already answered by ``known`` (e.g. a chunk's title); self if none."""
+        left = {t: w for t, w in self.weights.items() if not covers(t, known)}
+        return QuestionProfile(left, self.identifiers) if left else self
+
+    def id_factor(self, evidence: set[str]) -> float:
+        """1.0 when every asset tag of the question is in ``evidence``, down to 0.5 for none."""
+        if not self.identifiers:
+            return 1.0
+        found = sum(1 for t in self.identifiers if t in evidence)
+        return 0.5 + 0.5 * found / len(self.identifiers)
+
+
+def profile(question: str, hits: Sequence[SearchHit]) -> QuestionProfile:
+    """Weigh the question's content terms by how rare they are among the retrieved chunks."""
+    terms = content_terms(question)
+    docs = [term_set(chunk_context(h.chunk)) for h in hits]
+    n = len(docs)
+    weights: dict[str, float] = {}
+    for term in terms:
+        df = sum(1 for d in docs if covers(term, d))
+        idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        boost = 2.0 if is_identifier(term) else 1.5 if is_number(term) else 1.0
+        weights[term] = idf * boost
+    return QuestionProfile(weights, frozenset(t for t in terms if is_identifier(t)))
+
+
+class HitSupport(BaseModel):
+    """How well one hit supports the question; ``score`` feeds the abstention decision."""
+
+    rank: int
+    chunk_id: str
+    chunk_coverage: float
+    unit_coverage: float
+    id_factor: float
+    score: float
+
+
+def hit_support(prof: QuestionProfile, hit: SearchHit) -> HitSupport:
+    """Score one hit as documented in the module docstring."""
+    context = term_set(chunk_context(hit.chunk))
+    chunk_cov = prof.coverage(context)
+    unit_cov = max((prof.coverage(unit_evidence(u)) for u in quotable_units(hit.chunk)), default=0)
+    factor = prof.id_factor(context)
+    return HitSupport(
+        rank=hit.rank,
+        chunk_id=hit.chunk.chunk_id,
+        chunk_coverage=round(chunk_cov, 4),
+        unit_coverage=round(unit_cov, 4),
+        id_factor=factor,
+        score=round((0.5 * chunk_cov + 0.5 * unit_cov) * factor, 4),
+    )
+
+
+def rank_hits(hits: Sequence[SearchHit]) -> list[SearchHit]:
+    """Hits best first (by rank, then score), whatever order the caller passed them in."""
+    return sorted(hits, key=lambda h: (h.rank, -h.score, h.chunk.chunk_id))
+
+
+def hit_supports(question: str, hits: Sequence[SearchHit], top: int = 5) -> list[HitSupport]:
+    """Support of each of the ``top`` best-ranked hits, in rank order."""
+    ordered = rank_hits(hits)
+    prof = profile(question, ordered)
+    return [hit_support(prof, h) for h in ordered[:top]]
+
+
+def support_score(question: str, hits: Sequence[SearchHit], top: int = 5) -> float:
+    """The question's support: the best of its top hits' scores, 0.0 without hits.
+
+    The evaluation harness calls this for every golden question and sweeps the threshold
+    (``AnswerSettings.abstain_threshold``) over the results.
+    """
+    return max((s.score for s in hit_supports(question, hits, top)), default=0.0)

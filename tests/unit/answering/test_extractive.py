@@ -1,0 +1,182 @@
+"""The extractive answerer on hand-built hits: verbatim quotes, whole steps, notices, abstention."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core.models import Role
+from core.settings import AnswerSettings
+from services.answering import ABSTAIN_TEXT, ExtractiveAnswerer
+from services.answering.safety import IndexSectionLookup
+from tests.answer_fixtures import (
+    CIP,
+    JAM_INTRO,
+    JAM_PROC,
+    JAM_STEPS,
+    JAM_WARNING,
+    TORQUE,
+    WORK_ORDER,
+    FakeRetriever,
+    hits,
+)
+
+pytestmark = pytest.mark.unit
+ANSWERER = ExtractiveAnswerer()
+
+
+def _markers(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+
+
+def test_procedure_question_quotes_every_step_whole_and_in_order() -> None:
+    answer = ANSWERER.answer(
+        "How do I clear a jam on Filler 2?", hits([JAM_PROC, CIP, TORQUE]), Role.OPERATOR
+    )
+    assert not answer.abstained
+    notices, body = answer.answer.split("\n\n", 1)
+    assert notices.startswith("Safety notices:")
+    step_lines = JAM_STEPS.splitlines()
+    positions = [body.index(line) for line in step_lines]  # every line verbatim, sub-step too
+    assert positions == sorted(positions)
+    assert "2. Apply lockout/tagout at main disconnect MCC-2-04" in body
+    assert answer.citations[0].doc_id == "BRK-SOP-012"
+    assert answer.citations[0].revision == "4"
+    assert answer.citations[0].section == "Clearing a jam on Filler 2"
+
+
+def test_steps_continue_across_chunks_of_the_same_section_in_ordinal_order() -> None:
+    first = JAM_PROC.model_copy(update={"text": "\n".join(JAM_STEPS.splitlines()[:3])})
+    second = JAM_PROC.model_copy(
+        update={
+            "chunk_id": "brk-sop-012:2",
+            "ordinal": 2,
+            "text": "\n".join(JAM_STEPS.splitlines()[3:]),
+            "safety_notices": (),
+        }
+    )
+    answer = ANSWERER.answer(
+        "What are the steps to clear a jam on Filler 2?", hits([second, first]), Role.OPERATOR
+    )
+    assert answer.answer.index("1. Press the E-STOP") < answer.answer.index("5. Close the guard")
+    assert answer.answer.index("3. Open the infeed guard") < answer.answer.index(
+        "4. Inspect the star wheel"
+    )
+
+
+def test_section_warning_is_shown_first_verbatim_and_listed() -> None:
+    answer = ANSWERER.answer(
+        "How do I clear a jam on Filler 2?", hits([JAM_PROC, JAM_INTRO]), Role.OPERATOR
+    )
+    assert answer.answer.startswith("Safety notices:\n" + JAM_WARNING)
+    assert JAM_WARNING in answer.safety_notices
+    assert any("lockout/tagout" in n for n in answer.safety_notices)
+    first_step = answer.answer.index("1. Press the E-STOP")
+    assert all(answer.answer.index(n) < first_step for n in answer.safety_notices)
+
+
+def test_section_notice_found_through_the_index_when_not_retrieved() -> None:
+    retriever = FakeRetriever([JAM_INTRO, JAM_PROC])
+    answerer = ExtractiveAnswerer(section_lookup=IndexSectionLookup(retriever.index))
+    answer = answerer.answer("How do I clear a jam on Filler 2?", hits([JAM_PROC]), Role.OPERATOR)
+    assert answer.safety_notices[0] == JAM_WARNING
+    cited_for_notice = [c for c in answer.citations if c.chunk_id == JAM_INTRO.chunk_id]
+    assert cited_for_notice and cited_for_notice[0].snippet == JAM_WARNING
+    assert _markers(answer.answer) == {c.n for c in answer.citations}
+
+
+def test_factual_question_quotes_the_table_row_with_its_header_and_caution() -> None:
+    answer = ANSWERER.answer(
+        "What is the torque for the gearbox coupling bolts on CONV-3?",
+        hits([TORQUE, JAM_PROC, WORK_ORDER]),
+        Role.TECHNICIAN,
+    )
+    assert "| Gearbox coupling bolts | M12 | 85 Nm | [1]" in answer.answer
+    assert "| Fastener | Size | Torque |" in answer.answer
+    assert "210 Nm" not in answer.answer
+    assert answer.safety_notices == [
+        "CAUTION: Re-check the coupling bolt torque after the first 24 hours of operation."
+    ]
+    citation = answer.citations[0]
+    assert (citation.doc_id, citation.page, citation.doc_type) == ("BRK-MAN-003", 14, "manual")
+    assert "85 Nm" in citation.snippet
+
+
+def test_ppe_question_quotes_the_ppe_sentence_not_the_topic_sentence() -> None:
+    answer = ANSWERER.answer(
+        "What PPE do I need for the caustic wash?", hits([CIP, JAM_PROC]), Role.OPERATOR
+    )
+    assert "face shield, chemical gloves and an apron" in answer.answer
+    assert "75 °C" not in answer.answer
+
+
+def test_every_quoted_sentence_is_verbatim_from_its_cited_chunk() -> None:
+    chunks = [TORQUE, CIP, WORK_ORDER, JAM_PROC]
+    by_id = {c.chunk_id: c for c in chunks}
+    for question in [
+        "Has the EXT-2 zone 3 heater failed before?",
+        "How long does the caustic wash run?",
+        "torque for the motor mount bolts on CONV-3",
+    ]:
+        answer = ANSWERER.answer(question, hits(chunks), Role.TECHNICIAN)
+        assert not answer.abstained, question
+        for citation in answer.citations:
+            source = " ".join(by_id[citation.chunk_id].text.split())
+            for line in citation.snippet.splitlines():
+                assert " ".join(line.split()) in source
+
+
+def test_markers_map_to_citations_numbered_from_one() -> None:
+    answer = ANSWERER.answer(
+        "How do I clear a jam on Filler 2?", hits([JAM_PROC, JAM_INTRO]), Role.OPERATOR
+    )
+    numbers = [c.n for c in answer.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert _markers(answer.answer) == set(numbers)
+
+
+def test_unanswerable_question_abstains_and_names_closest_documents() -> None:
+    answer = ANSWERER.answer(
+        "What is the torque for the pasteuriser pump impeller nut?",
+        hits([TORQUE, JAM_PROC, CIP]),
+        Role.TECHNICIAN,
+    )
+    assert answer.abstained
+    assert answer.answer.startswith(ABSTAIN_TEXT)
+    assert answer.citations == [] and answer.safety_notices == []
+    assert [d.doc_id for d in answer.closest_documents] == [
+        "BRK-MAN-003",
+        "BRK-SOP-012",
+        "BRK-SOP-020",
+    ]
+    assert "85 Nm" not in answer.answer  # abstention quotes no chunk text
+
+
+def test_wrong_asset_tag_lowers_support_below_threshold() -> None:
+    answer = ANSWERER.answer(
+        "What is the torque for the gearbox coupling bolts on CONV-7?",
+        hits([TORQUE]),
+        Role.TECHNICIAN,
+    )
+    assert answer.abstained
+
+
+def test_no_hits_abstains_plainly() -> None:
+    answer = ANSWERER.answer("How do I clear a jam on Filler 2?", [], Role.OPERATOR)
+    assert answer.abstained
+    assert answer.answer == f"{ABSTAIN_TEXT} No document in your scope matched the question."
+    assert answer.support_score == 0.0
+
+
+def test_threshold_is_a_setting() -> None:
+    strict = ExtractiveAnswerer(AnswerSettings(abstain_threshold=0.99))
+    answer = strict.answer("What PPE do I need for the caustic wash?", hits([CIP]), Role.OPERATOR)
+    assert answer.abstained
+
+
+def test_answers_are_deterministic() -> None:
+    question = "How do I clear a jam on Filler 2?"
+    first = ANSWERER.answer(question, hits([JAM_PROC, JAM_INTRO, CIP]), Role.OPERATOR)
+    again = ANSWERER.answer(question, hits([JAM_PROC, JAM_INTRO, CIP]), Role.OPERATOR)
+    assert first == again
