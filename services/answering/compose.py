@@ -61,8 +61,13 @@ def compose(
     hits: Sequence[SearchHit],
     procedure: bool,
     support: float,
+    body: str | None = None,
 ) -> Answer:
-    """Build the answer text, its citations and its notice list."""
+    """Build the answer text, its citations and its notice list.
+
+    ``body`` replaces the rendered quotes (an LLM reply whose markers already follow the
+    quotes' order); the quotes then only supply citations and their snippets.
+    """
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     for quote in quotes:
@@ -82,9 +87,10 @@ def compose(
     for cid, texts in notice_only.items():
         chunk = next(n.chunk for n in notices if n.chunk.chunk_id == cid)
         citations.append(Citation.from_hit(numbers[cid], _hit_for(chunk, hits), "\n".join(texts)))
-    body = ("\n" if procedure else "\n\n").join(
-        _paragraph(q, numbers[q.hit.chunk.chunk_id], procedure) for q in quotes
-    )
+    if body is None:
+        body = ("\n" if procedure else "\n\n").join(
+            _paragraph(q, numbers[q.hit.chunk.chunk_id], procedure) for q in quotes
+        )
     head = "Safety notices:\n" + "\n".join(lines) if lines else ""
     return Answer(
         answer="\n\n".join(part for part in (head, body) if part),

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.\-/][a-z0-9]+)*")
+_TOKEN = re.compile(r"°?[a-z0-9]+(?:[.\-/][a-z0-9]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _STEP = re.compile(r"^\s*(?:step\s+)?(\d{1,2})\s*[.):]\s+\S", re.I)
 _SUB_ITEM = re.compile(r"^\s*(?:[-*•]|[a-z][.)])\s+\S")
@@ -19,7 +19,9 @@ _HEADING = re.compile(r"^\s*#{1,6}\s")
 _TABLE = re.compile(r"^\s*\|")
 _TABLE_RULE = re.compile(r"^[\s|:\-+]+$")
 _LABEL = re.compile(r"^\s*\**[A-Z][A-Z /]{2,24}\**\s*:")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
+# A sentence ends at . ! ? before a capital or digit; a citation marker right after the
+# full stop stays with its sentence ("Stop the filler. [1] Then ..." splits after "[1]").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=\d\])\s+(?=[A-Z\"'(])")
 _PROCEDURE = re.compile(
     r"\b(how\s+(do|to|should|can|does|would)|procedure|steps?|sequence|process|instructions?"
     r"|what\s+do\s+(i|we)\s+do|walk\s+me)\b",
@@ -55,9 +57,15 @@ ALIASES: dict[str, frozenset[str]] = {
     "loto": frozenset({"lockout", "tagout", "lock"}),
     "lockout": frozenset({"loto"}),
     "tagout": frozenset({"loto"}),
+    "temperatur": _words("°c °f degre celsius fahrenheit"),
+    "pressur": _words("bar psi kpa mpa"),
+    "torqu": _words("nm ft-lb"),
+    "long": _words("minut hour second min sec"),
+    "duration": _words("minut hour second min sec"),
 }
-"""Plant words that a source usually spells out: a question about PPE is answered by a sentence
-naming gloves and a face shield. Keys and values are stems (see :func:`stem`)."""
+"""Plant words that a source usually spells out or writes as a unit: a question about PPE is
+answered by a sentence naming gloves and a face shield, "what temperature" by "75 °C".
+Keys and values are stems (see :func:`stem`)."""
 
 _ID_EXCLUDED = frozenset({"step", "section", "page", "rev", "revision", "figure", "table", "item"})
 

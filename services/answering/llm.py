@@ -1,0 +1,162 @@
+"""Optional LLM answerer over any OpenAI-compatible chat-completions endpoint.
+
+The only network code of the product, and it only ever talks to ``LLMSettings.base_url`` (with
+``trust_env=False``: no proxy or netrc from the environment). The extractive answer is always
+computed first: it gates the call (no support, no call: the extractive abstention is returned)
+and it is the fallback. The LLM's reply is accepted only when it passes the grounding
+post-check (``postcheck.py``); otherwise, and whenever the endpoint fails or times out, the
+extractive answer is returned with ``answerer="extractive-fallback"`` and the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from core.answers import Answer, SearchHit
+from core.errors import BackendUnavailableError
+from core.models import Role
+from core.settings import AnswerSettings, LLMSettings
+from services.answering.compose import ABSTAIN_TEXT, Quote, abstention, compose
+from services.answering.extractive import ExtractiveAnswerer
+from services.answering.llm_prompt import build_messages
+from services.answering.postcheck import MARKER, ReplyCheck, check_reply, strip_markers
+from services.answering.safety import collect_notices
+from services.answering.support import quotable_units, rank_hits, unit_evidence
+from services.answering.text import content_terms
+
+
+class ChatClient:
+    """Minimal client of ``POST {base_url}/chat/completions``; errors become one exception type."""
+
+    def __init__(self, settings: LLMSettings, transport: httpx.BaseTransport | None = None) -> None:
+        if not settings.base_url or not settings.base_url.startswith(("http://", "https://")):
+            raise BackendUnavailableError("LLM base_url must be an http(s) URL")
+        self.settings = settings
+        self._http = httpx.Client(
+            base_url=settings.base_url.rstrip("/") + "/",
+            timeout=httpx.Timeout(settings.timeout_s),
+            trust_env=False,
+            transport=transport,
+        )
+
+    def _headers(self) -> dict[str, str]:
+        key = os.environ.get(self.settings.api_key_env, "")
+        return {"Authorization": f"Bearer {key}"} if key else {}
+
+    def complete(self, messages: list[dict[str, str]]) -> str:
+        """The assistant message of one deterministic completion, or BackendUnavailableError."""
+        payload: dict[str, Any] = {
+            "model": self.settings.model,
+            "messages": messages,
+            "temperature": 0,
+        }
+        try:
+            response = self._http.post("chat/completions", json=payload, headers=self._headers())
+        except httpx.TimeoutException as exc:
+            raise BackendUnavailableError(
+                f"LLM timed out after {self.settings.timeout_s:g} s"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise BackendUnavailableError(f"LLM unreachable: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            raise BackendUnavailableError(f"LLM answered HTTP {response.status_code}")
+        try:
+            content = response.json()["choices"][0]["message"]["content"]
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise BackendUnavailableError("LLM reply is not a chat completion") from exc
+        if not isinstance(content, str) or not content.strip():
+            raise BackendUnavailableError("LLM reply is empty")
+        return content
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._http.close()
+
+
+def is_abstention(reply: str) -> bool:
+    """True when the reply is (or contains) the fixed abstention phrase."""
+    norm = " ".join(strip_markers(reply).lower().split())
+    return ABSTAIN_TEXT.lower().rstrip(".") in norm
+
+
+def renumber(reply: str, order: Sequence[int]) -> str:
+    """Rewrite source markers so that the n-th cited source becomes [n]."""
+    mapping = {src: i + 1 for i, src in enumerate(order)}
+
+    def swap(match: re.Match[str]) -> str:
+        numbers = [int(p) for p in re.split(r"[,;]", match.group(1))]
+        return "".join(f"[{mapping[n]}]" for n in numbers if n in mapping)
+
+    return MARKER.sub(swap, reply)
+
+
+def _supporting_quotes(check: ReplyCheck, sources: Sequence[SearchHit]) -> list[Quote]:
+    """Per cited source, the source units closest to the claims citing it (citation snippets)."""
+    quotes = []
+    for n in check.cited:
+        hit = sources[n - 1]
+        units = quotable_units(hit.chunk)
+        chosen = []
+        for claim in (c for c in check.claims if n in c.sources):
+            terms = set(content_terms(claim.text))
+            best = max(units, key=lambda u: len(terms & unit_evidence(u)), default=None)
+            if best is not None and best not in chosen:
+                chosen.append(best)
+        quotes.append(Quote(hit, sorted(chosen, key=lambda u: u.position)))
+    return quotes
+
+
+class LLMAnswerer:
+    """Implements :class:`core.ports.Answerer` with an LLM, guarded by the extractive answerer."""
+
+    name = "llm"
+
+    def __init__(
+        self,
+        llm: LLMSettings,
+        settings: AnswerSettings | None = None,
+        fallback: ExtractiveAnswerer | None = None,
+        client: ChatClient | None = None,
+    ) -> None:
+        self.settings = settings or AnswerSettings()
+        self.fallback = fallback or ExtractiveAnswerer(self.settings)
+        self.client = client or ChatClient(llm)
+
+    def answer(self, question: str, hits: list[SearchHit], role: Role) -> Answer:
+        """The LLM's answer when it passes the post-check, else the extractive one."""
+        ordered = rank_hits(hits)
+        extractive = self.fallback.answer(question, ordered, role)
+        support = extractive.support_score or 0.0
+        if extractive.abstained:
+            return extractive.model_copy(
+                update={"fallback_reason": "support below abstain threshold: LLM not asked"}
+            )
+        sources = ordered[: self.settings.llm_max_sources]
+        messages = build_messages(question, sources, role, self.settings.prompt_version)
+        try:
+            reply = self.client.complete(messages)
+        except BackendUnavailableError as exc:
+            return _fallback(extractive, str(exc))
+        if is_abstention(reply):
+            return abstention(ordered, self.settings.closest_documents, support, answerer="llm")
+        check = check_reply(reply, [h.chunk for h in sources], self.settings.postcheck_min_overlap)
+        if not check.ok:
+            return _fallback(extractive, f"post-check failed: {check.reason}")
+        quotes = _supporting_quotes(check, sources)
+        notices = collect_notices(
+            [q.hit.chunk for q in quotes], ordered, self.fallback.section_lookup
+        )
+        body = renumber(reply.strip(), check.cited)
+        result = compose(quotes, notices, ordered, procedure=False, support=support, body=body)
+        return result.model_copy(update={"answerer": self.name})
+
+
+def _fallback(extractive: Answer, reason: str) -> Answer:
+    return extractive.model_copy(
+        update={"answerer": "extractive-fallback", "fallback_reason": reason}
+    )
