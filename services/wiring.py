@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from core.db.engine import Database
 from core.policy import AccessPolicy
-from core.ports import Embedder, VectorIndex
+from core.ports import Answerer, Embedder, VectorIndex
 from core.settings import Settings
 from ingestion.pipeline import Ingestor
 
@@ -38,6 +38,22 @@ def make_index(settings: Settings) -> VectorIndex:
     return ChromaVectorIndex(client, chroma.collection)
 
 
+def make_answerer(settings: Settings, index: VectorIndex) -> Answerer:
+    """The extractive answerer, or the LLM one (guarded by it) when ``llm.base_url`` is set.
+
+    Both look up safety notices of a cited chunk's section through the index.
+    """
+    from services.answering.extractive import ExtractiveAnswerer
+    from services.answering.safety import IndexSectionLookup
+
+    extractive = ExtractiveAnswerer(settings.answer, IndexSectionLookup(index))
+    if not settings.llm.base_url:
+        return extractive
+    from services.answering.llm import LLMAnswerer
+
+    return LLMAnswerer(settings.llm, settings.answer, fallback=extractive)
+
+
 @dataclass
 class Components:
     """Everything a command or page needs, built once per process from settings."""
@@ -48,6 +64,7 @@ class Components:
     policy: AccessPolicy
     embedder_factory: Callable[[], Embedder]
     _embedder: Embedder | None = field(default=None, repr=False)
+    _answerer: Answerer | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def embedder(self) -> Embedder:
@@ -56,6 +73,13 @@ class Components:
             if self._embedder is None:
                 self._embedder = self.embedder_factory()
             return self._embedder
+
+    def answerer(self) -> Answerer:
+        """The configured answerer, created on first use (see :func:`make_answerer`)."""
+        with self._lock:
+            if self._answerer is None:
+                self._answerer = make_answerer(self.settings, self.index)
+            return self._answerer
 
     def ingestor(self) -> Ingestor:
         """An ingestor over this registry and index."""

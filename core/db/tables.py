@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -79,3 +91,37 @@ class IngestionRunRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     failures: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+
+
+class InteractionRow(Base):
+    """One question asked and what the copilot answered: the audit trail of ``ask``.
+
+    ``retrieved`` lists every hit (chunk_id, doc_id, revision, version_key, rank, score) so an
+    answer can be traced to the exact document versions it was built from, even after they are
+    superseded. Feedback lives on the same row (one review per answer, nullable until given);
+    a separate review table can come later if several reviews per answer are needed.
+    """
+
+    __tablename__ = "interactions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    username: Mapped[str] = mapped_column(String(200), index=True)
+    role: Mapped[str] = mapped_column(String(32), index=True)
+    site: Mapped[str] = mapped_column(String(64), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    retrieved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    answer: Mapped[str] = mapped_column(Text)
+    citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    abstained: Mapped[bool] = mapped_column(Boolean, default=False)
+    safety_notices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answerer: Mapped[str] = mapped_column(String(32))
+    fallback_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    support_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    latency_ms: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    feedback_score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    feedback_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    feedback_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -10,6 +10,7 @@ at the top of a procedure applies to every step, even when only the later steps 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from core.ports import VectorIndex
 from services.answering.support import quotable_units
 
 _NOTICE = re.compile(
-    r"^\W*(?:WARNING|CAUTION|DANGER)\b|\block[\s-]?out\b|\btag[\s-]?out\b|\bLOTO\b|\bPPE\b"
+    r"^\W*(?:WARNING|CAUTION|DANGER)\s*[:!]|\block[\s-]?out\b|\btag[\s-]?out\b|\bLOTO\b|\bPPE\b"
     r"|personal protective equipment|hazardous energy|confined space",
     re.I,
 )
@@ -48,17 +49,22 @@ class IndexSectionLookup:
     def __init__(self, index: VectorIndex) -> None:
         self._index = index
         self._cache: dict[str, list[Chunk]] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, chunk: Chunk) -> Sequence[Chunk]:
         if not chunk.section_path:
             return []
-        if chunk.version_key not in self._cache:
-            self._cache[chunk.version_key] = self._index.chunks_of_version(chunk.version_key)
-            if len(self._cache) > 256:
-                self._cache.pop(next(iter(self._cache)))
+        with self._lock:
+            cached = self._cache.get(chunk.version_key)
+        if cached is None:
+            cached = self._index.chunks_of_version(chunk.version_key)
+            with self._lock:
+                self._cache[chunk.version_key] = cached
+                while len(self._cache) > 256:
+                    self._cache.pop(next(iter(self._cache)))
         return [
             c
-            for c in self._cache[chunk.version_key]
+            for c in cached
             if c.section_path == chunk.section_path and c.chunk_id != chunk.chunk_id
         ]
 

@@ -1,0 +1,138 @@
+"""The ask use case: one question from one user at one site, answered and logged for audit.
+
+Shared by the CLI (``plant-copilot ask``) and the UI, so neither holds any of this logic:
+validate the role and site, build the access scope, retrieve inside it, answer from the hits
+only, time each stage, and store the interaction (question, exact chunk versions retrieved,
+answer, citations, notices, answerer, latencies).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from core.answers import Answer, SearchHit
+from core.errors import BackendUnavailableError, UsageError
+from core.interactions import record_interaction, update_latency
+from core.models import AccessScope, Role
+from core.ports import Answerer, Retriever
+from core.registry import require_site
+
+if TYPE_CHECKING:
+    from services.wiring import Components
+
+log = logging.getLogger(__name__)
+
+PUBLIC_KEYS = (
+    "answer",
+    "abstained",
+    "citations",
+    "safety_notices",
+    "latency_ms",
+    "interaction_id",
+    "closest_documents",
+    "answerer",
+    "fallback_reason",
+    "support_score",
+)
+"""Keys of ``plant-copilot ask --json``: a public contract, tested key for key."""
+
+
+class AnswerResult(BaseModel):
+    """An answer and the id of its interaction record."""
+
+    answer: Answer
+    interaction_id: int
+
+    def public(self) -> dict[str, Any]:
+        """The JSON-ready public shape (see :data:`PUBLIC_KEYS`)."""
+        data = self.answer.model_dump(mode="json")
+        data["interaction_id"] = self.interaction_id
+        return {key: data[key] for key in PUBLIC_KEYS}
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000.0, 2)
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """The question stripped; UsageError when empty or longer than ``max_chars``."""
+    text = " ".join(question.split())
+    if not text:
+        raise UsageError("the question is empty")
+    if len(text) > max_chars:
+        raise UsageError(f"the question is longer than {max_chars} characters")
+    return text
+
+
+def in_scope(hits: list[SearchHit], scope: AccessScope) -> list[SearchHit]:
+    """Defence in depth: drop any hit the scope does not allow (a retriever bug must not leak)."""
+    kept = [h for h in hits if scope.allows(h.chunk.site, h.chunk.audience, current=True)]
+    if len(kept) != len(hits):
+        log.warning("retriever returned %d out-of-scope hit(s); dropped", len(hits) - len(kept))
+    return kept
+
+
+def _retriever_of(components: Components) -> Retriever:
+    """``components.retriever()`` once the retrieval branch provides it."""
+    factory = getattr(components, "retriever", None)
+    if factory is None:
+        raise BackendUnavailableError("no retriever is configured (services.search not wired)")
+    retriever: Retriever = factory()
+    return retriever
+
+
+def ask(
+    components: Components,
+    question: str,
+    site: str,
+    role: str | Role,
+    user: str | None = None,
+    k: int | None = None,
+    retriever: Retriever | None = None,
+    answerer: Answerer | None = None,
+) -> AnswerResult:
+    """Answer ``question`` for ``user`` (role, site) from in-scope sources and log it.
+
+    ``retriever`` and ``answerer`` default to the wired ones; tests pass their own.
+    Raises UsageError (bad role, site, k or question) or BackendUnavailableError (index or
+    database down); an unavailable LLM never raises, it falls back to the extractive answer.
+    """
+    settings = components.settings.answer
+    text = clean_question(question, settings.max_question_chars)
+    role_ = Role.parse(role)
+    k = settings.retrieve_k if k is None else k
+    if not 1 <= k <= 50:
+        raise UsageError("k must be between 1 and 50")
+    with components.db.session() as session:
+        site_id = require_site(session, site)
+    scope = AccessScope(role=role_, sites=frozenset({site_id}))
+    retriever = retriever or _retriever_of(components)
+    answerer = answerer or components.answerer()
+
+    start = time.perf_counter()
+    hits = in_scope(retriever.search(text, scope, k), scope)
+    retrieved = time.perf_counter()
+    answer = answerer.answer(text, hits, role_)
+    answered = time.perf_counter()
+    latency = {"retrieve": _ms(retrieved - start), "answer": _ms(answered - retrieved)}
+    answer = answer.model_copy(update={"latency_ms": latency})
+    username = (user or "").strip() or "anonymous"
+    with components.db.session() as session:
+        interaction_id = record_interaction(
+            session,
+            username=username,
+            role=role_.value,
+            site=site_id,
+            question=text,
+            hits=hits,
+            answer=answer,
+        )
+        latency["store"] = _ms(time.perf_counter() - answered)
+        latency["total"] = _ms(time.perf_counter() - start)
+        update_latency(session, interaction_id, latency)
+    answer = answer.model_copy(update={"latency_ms": latency})
+    return AnswerResult(answer=answer, interaction_id=interaction_id)
