@@ -71,14 +71,16 @@ class AnswerSettings(BaseModel):
 
     ``abstain_threshold`` applies to the support score of
     :func:`services.answering.support.support_score` (0..1): below it the copilot says the
-    documents do not answer. The default was calibrated on ``eval/calibration/support_v1``
-    (see ``eval/support_calibration.py``); re-run the sweep when the golden set or the retriever
-    changes.
+    documents do not answer. The default 0.45 was calibrated on the 140-question golden set
+    (``eval/calibration/support_v1.md``, sweep by ``eval/support_calibration.py``); re-run the
+    sweep when the golden set, the corpus or the retriever changes.
     """
 
-    abstain_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    abstain_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
     retrieve_k: int = Field(default=8, ge=1, le=50)
-    support_hits: int = Field(default=5, ge=1, description="Top hits that may support an answer")
+    support_hits: int = Field(
+        default=5, ge=1, description="Top hits whose support decides abstention and that are quoted"
+    )
     max_sentences: int = Field(default=4, ge=1, description="Sentences in a factual answer")
     max_sources: int = Field(default=3, ge=1, description="Chunks quoted in a factual answer")
     closest_documents: int = Field(default=3, ge=0, description="Named when abstaining")

@@ -85,6 +85,35 @@ def _retriever_of(components: Components) -> Retriever:
     return retriever
 
 
+def _log(
+    components: Components,
+    user: str | None,
+    role: Role,
+    site: str,
+    question: str,
+    hits: list[SearchHit],
+    answer: Answer,
+    latency: dict[str, float],
+    start: float,
+) -> int:
+    """Store the interaction; completes ``latency`` with the store and total times."""
+    stored = time.perf_counter()
+    with components.db.session() as session:
+        interaction_id = record_interaction(
+            session,
+            username=(user or "").strip() or "anonymous",
+            role=role.value,
+            site=site,
+            question=question,
+            hits=hits,
+            answer=answer.model_copy(update={"latency_ms": dict(latency)}),
+        )
+        latency["store"] = _ms(time.perf_counter() - stored)
+        latency["total"] = _ms(time.perf_counter() - start)
+        update_latency(session, interaction_id, latency)
+    return interaction_id
+
+
 def ask(
     components: Components,
     question: str,
@@ -119,20 +148,6 @@ def ask(
     answer = answerer.answer(text, hits, role_)
     answered = time.perf_counter()
     latency = {"retrieve": _ms(retrieved - start), "answer": _ms(answered - retrieved)}
-    answer = answer.model_copy(update={"latency_ms": latency})
-    username = (user or "").strip() or "anonymous"
-    with components.db.session() as session:
-        interaction_id = record_interaction(
-            session,
-            username=username,
-            role=role_.value,
-            site=site_id,
-            question=text,
-            hits=hits,
-            answer=answer,
-        )
-        latency["store"] = _ms(time.perf_counter() - answered)
-        latency["total"] = _ms(time.perf_counter() - start)
-        update_latency(session, interaction_id, latency)
+    interaction_id = _log(components, user, role_, site_id, text, hits, answer, latency, start)
     answer = answer.model_copy(update={"latency_ms": latency})
     return AnswerResult(answer=answer, interaction_id=interaction_id)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from core.answers import Answer, Citation, ClosestDocument, SearchHit
 from core.models import Chunk
 from services.answering.safety import Notice
-from services.answering.text import Unit, UnitKind
+from services.answering.units import Unit, UnitKind
 
 ABSTAIN_TEXT = "The documents available to you do not answer this."
 """The fixed abstention sentence (also the phrase an LLM is told to reply with)."""
@@ -55,18 +55,13 @@ def _hit_for(chunk: Chunk, hits: Sequence[SearchHit]) -> SearchHit:
     return SearchHit(rank=0, chunk=chunk, score=0.0)
 
 
-def compose(
-    quotes: Sequence[Quote],
-    notices: Sequence[Notice],
-    hits: Sequence[SearchHit],
-    procedure: bool,
-    support: float,
-    body: str | None = None,
-) -> Answer:
-    """Build the answer text, its citations and its notice list.
+def _number_sources(
+    quotes: Sequence[Quote], notices: Sequence[Notice], hits: Sequence[SearchHit]
+) -> tuple[dict[str, int], list[Citation], list[str]]:
+    """Citation numbers per chunk id, the citations, and the marked notice lines.
 
-    ``body`` replaces the rendered quotes (an LLM reply whose markers already follow the
-    quotes' order); the quotes then only supply citations and their snippets.
+    Quoted chunks come first, in quote order; chunks cited only for a notice follow, their
+    snippet being their notices.
     """
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
@@ -87,6 +82,23 @@ def compose(
     for cid, texts in notice_only.items():
         chunk = next(n.chunk for n in notices if n.chunk.chunk_id == cid)
         citations.append(Citation.from_hit(numbers[cid], _hit_for(chunk, hits), "\n".join(texts)))
+    return numbers, citations, lines
+
+
+def compose(
+    quotes: Sequence[Quote],
+    notices: Sequence[Notice],
+    hits: Sequence[SearchHit],
+    procedure: bool,
+    support: float,
+    body: str | None = None,
+) -> Answer:
+    """Build the answer text, its citations and its notice list.
+
+    ``body`` replaces the rendered quotes (an LLM reply whose markers already follow the
+    quotes' order); the quotes then only supply citations and their snippets.
+    """
+    numbers, citations, lines = _number_sources(quotes, notices, hits)
     if body is None:
         body = ("\n" if procedure else "\n\n").join(
             _paragraph(q, numbers[q.hit.chunk.chunk_id], procedure) for q in quotes

@@ -5,7 +5,8 @@ already scope-filtered hits it:
 
 1. computes the support score (``support.py``) and abstains below ``abstain_threshold``;
 2. for "how do I / steps / procedure" questions, quotes the numbered steps of the best
-   supporting chunk whole and in order, continued by later chunks of the same section;
+   supporting section whole and in order, reading its unretrieved chunks through the section
+   lookup (``procedure.py``);
 3. otherwise quotes the best sentences (term overlap weighted like BM25, asset tags and
    numbers weighing more, earlier hits preferred; terms the chunk's title or section already
    answer count less, so "what PPE for the caustic wash" quotes the gloves sentence of the
@@ -24,6 +25,7 @@ from core.answers import Answer, SearchHit
 from core.models import Role
 from core.settings import AnswerSettings
 from services.answering.compose import Quote, abstention, compose
+from services.answering.procedure import procedure_quotes
 from services.answering.safety import SectionLookup, collect_notices
 from services.answering.support import (
     HitSupport,
@@ -34,12 +36,15 @@ from services.answering.support import (
     rank_hits,
     unit_evidence,
 )
-from services.answering.text import UnitKind, asks_for_procedure, term_set
+from services.answering.text import asks_for_procedure, asks_for_quantity, has_number, term_set
+from services.answering.units import Unit
 
 RANK_DECAY = 0.9
 """Each rank down multiplies a sentence's score by this: top hits are preferred."""
 KEEP_RATIO = 0.7
 """Sentences scoring at least this share of the best one are quoted too."""
+NO_NUMBER_PENALTY = 0.6
+"""For "how long / what torque" questions, a sentence without any number scores this much."""
 
 
 class ExtractiveAnswerer:
@@ -57,14 +62,26 @@ class ExtractiveAnswerer:
         """Answer from ``hits`` only, or abstain naming the closest in-scope documents."""
         ordered = rank_hits(hits)
         prof = profile(question, ordered)
-        supports = [hit_support(prof, h) for h in ordered[: self.settings.support_hits]]
-        support = max((s.score for s in supports), default=0.0)
+        supports = [hit_support(prof, h) for h in ordered]
+        top = supports[: self.settings.support_hits]
+        support = max((s.score for s in top), default=0.0)
         if support < self.settings.abstain_threshold:
             return abstention(ordered, self.settings.closest_documents, support)
         procedure = asks_for_procedure(question)
-        quotes = self._procedure(ordered, supports) if procedure else []
+        quotes = (
+            procedure_quotes(
+                prof,
+                ordered,
+                supports,
+                self.settings.abstain_threshold,
+                self.section_lookup,
+                RANK_DECAY,
+            )
+            if procedure
+            else []
+        )
         procedure = bool(quotes)
-        quotes = quotes or self._factual(prof, ordered, supports)
+        quotes = quotes or self._factual(question, prof, ordered, top)
         if not quotes:
             return abstention(ordered, self.settings.closest_documents, support)
         notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
@@ -72,48 +89,15 @@ class ExtractiveAnswerer:
             quotes = _without_notices(quotes, {_norm(n.text) for n in notices})
         return compose(quotes, notices, ordered, procedure, support)
 
-    def _procedure(self, hits: list[SearchHit], supports: list[HitSupport]) -> list[Quote]:
-        """The steps of the best supporting chunk with steps, plus its section continuation."""
-        by_id = {h.chunk.chunk_id: h for h in hits}
-        candidates = [
-            s
-            for s in supports
-            if s.score >= self.settings.abstain_threshold and _has_steps(by_id[s.chunk_id])
-        ]
-        if not candidates:
-            return []
-        best = max(candidates, key=lambda s: (s.score * RANK_DECAY ** (s.rank - 1), -s.rank))
-        primary = by_id[best.chunk_id].chunk
-        same_section = [
-            h
-            for h in hits
-            if h.chunk.version_key == primary.version_key
-            and h.chunk.section_path == primary.section_path
-            and _has_steps(h)
-        ]
-        quotes = [_step_span(h) for h in sorted(same_section, key=lambda h: h.chunk.ordinal)]
-        return [q for q in quotes if q.units]
-
     def _factual(
-        self, prof: QuestionProfile, hits: list[SearchHit], supports: list[HitSupport]
+        self,
+        question: str,
+        prof: QuestionProfile,
+        hits: list[SearchHit],
+        supports: list[HitSupport],
     ) -> list[Quote]:
         """The best-scoring sentences, grouped per chunk in order of each chunk's best one."""
-        chunk_cov = {s.chunk_id: s.chunk_coverage for s in supports}
-        scored = []
-        for hit in hits[: self.settings.support_hits]:
-            decay = RANK_DECAY ** (hit.rank - 1)
-            # Terms the title/section already answer are context; the sentence must carry the rest.
-            residual = prof.residual(term_set(f"{hit.chunk.title}\n{hit.chunk.section}"))
-            for unit in quotable_units(hit.chunk):
-                evidence = unit_evidence(unit)
-                unit_cov = prof.coverage(evidence)
-                if unit_cov > 0:
-                    mix = 0.5 * residual.coverage(evidence) + 0.2 * unit_cov
-                    score = (mix + 0.3 * chunk_cov[hit.chunk.chunk_id]) * decay
-                    scored.append((score, hit, unit))
-        scored.sort(key=lambda t: (-t[0], t[1].rank, t[2].position))
-        if not scored:
-            return []
+        scored = _score_units(question, prof, hits[: self.settings.support_hits], supports)
         chosen: dict[str, Quote] = {}
         taken = 0
         for score, hit, unit in scored:
@@ -131,16 +115,32 @@ class ExtractiveAnswerer:
         return list(chosen.values())
 
 
-def _has_steps(hit: SearchHit) -> bool:
-    return any(u.kind is UnitKind.STEP for u in quotable_units(hit.chunk))
+def _score_units(
+    question: str, prof: QuestionProfile, hits: list[SearchHit], supports: list[HitSupport]
+) -> list[tuple[float, SearchHit, Unit]]:
+    """Every quotable unit with some question term, scored and sorted best first.
 
-
-def _step_span(hit: SearchHit) -> Quote:
-    """Every unit from the chunk's first numbered step to its last: steps stay whole, in order,
-    with the notes and warnings between them."""
-    units = quotable_units(hit.chunk)
-    steps = [i for i, u in enumerate(units) if u.kind is UnitKind.STEP]
-    return Quote(hit, units[steps[0] : steps[-1] + 1] if steps else [])
+    Terms the chunk's title/section already answer are context: the sentence must carry the
+    rest (``residual``); lower-ranked hits decay; quantity questions favour stated numbers.
+    """
+    chunk_cov = {s.chunk_id: s.chunk_coverage for s in supports}
+    wants_number = asks_for_quantity(question)
+    scored = []
+    for hit in hits:
+        decay = RANK_DECAY ** (hit.rank - 1)
+        residual = prof.residual(term_set(f"{hit.chunk.title}\n{hit.chunk.section}"))
+        for unit in quotable_units(hit.chunk):
+            evidence = unit_evidence(unit)
+            unit_cov = prof.coverage(evidence)
+            if unit_cov <= 0:
+                continue
+            mix = 0.5 * residual.coverage(evidence) + 0.2 * unit_cov
+            score = (mix + 0.3 * chunk_cov[hit.chunk.chunk_id]) * decay
+            if wants_number and not has_number(unit.text):
+                score *= NO_NUMBER_PENALTY
+            scored.append((score, hit, unit))
+    scored.sort(key=lambda t: (-t[0], t[1].rank, t[2].position))
+    return scored
 
 
 def _norm(text: str) -> str:

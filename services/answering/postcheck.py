@@ -25,16 +25,8 @@ from pydantic import BaseModel, Field
 
 from core.models import Chunk
 from services.answering.support import chunk_context, covers
-from services.answering.text import (
-    Unit,
-    UnitKind,
-    content_terms,
-    is_identifier,
-    numbers_in,
-    split_units,
-    term_set,
-    tokens,
-)
+from services.answering.text import content_terms, is_identifier, numbers_in, term_set, tokens
+from services.answering.units import Unit, UnitKind, split_units
 
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _LEADING_NUMBER = re.compile(r"^\s*(?:step\s+)?\d{1,2}\s*[.):]\s+", re.I)

@@ -5,6 +5,7 @@ line of defence (an index built before notices were detected), a chunk with none
 scanned here with the same kind of rule, so a WARNING line is never dropped from an answer.
 Notices of *sibling* chunks (same document version and section) are included too: a warning
 at the top of a procedure applies to every step, even when only the later steps were retrieved.
+From siblings only the section-wide kind is taken (see :func:`collect_notices`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core.answers import SearchHit
-from core.models import Chunk
+from core.models import BlockKind, Chunk
 from core.ports import VectorIndex
 from services.answering.support import quotable_units
 
@@ -85,19 +86,26 @@ def collect_notices(
     cited: Sequence[Chunk], hits: Sequence[SearchHit], lookup: SectionLookup | None
 ) -> list[Notice]:
     """Notices of each cited chunk and its section siblings, in document order; verbatim and
-    deduplicated. Siblings come from the retrieved hits and, when given, from ``lookup``."""
+    deduplicated. Siblings come from the retrieved hits and, when given, from ``lookup``.
+
+    A cited chunk contributes all its notices; a sibling only its section-wide ones (signal
+    words, lockout/tagout, hazardous energy, PPE, confined space), not every hazard keyword
+    ingestion flagged, so that the notices stay readable above the answer.
+    """
     seen: set[str] = set()
     out: list[Notice] = []
 
-    def take(chunk: Chunk) -> None:
+    def take(chunk: Chunk, strong_only: bool) -> None:
         for text in notices_of(chunk):
+            if strong_only and not _NOTICE.search(text):
+                continue
             if _norm(text) not in seen:
                 seen.add(_norm(text))
                 out.append(Notice(text, chunk))
 
     for chunk in cited:
         group = {chunk.chunk_id: chunk}
-        if chunk.section_path:
+        if chunk.section_path and chunk.kind is not BlockKind.RECORD:
             for hit in hits:
                 same = hit.chunk.version_key == chunk.version_key
                 if same and hit.chunk.section_path == chunk.section_path:
@@ -105,5 +113,5 @@ def collect_notices(
             if lookup is not None:
                 group.update({c.chunk_id: c for c in lookup(chunk)})
         for member in sorted(group.values(), key=lambda c: c.ordinal):
-            take(member)
+            take(member, strong_only=member.chunk_id != chunk.chunk_id)
     return out

@@ -21,6 +21,7 @@ makes an unanswerable question score low), doubled for tags (``conv-3``) and x1.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,14 +32,14 @@ from core.models import Chunk
 from services.answering.injection import PLACEHOLDER, redact
 from services.answering.text import (
     ALIASES,
-    Unit,
-    UnitKind,
     content_terms,
+    focus_terms,
     is_identifier,
     is_number,
-    split_units,
+    stem,
     term_set,
 )
+from services.answering.units import Unit, UnitKind, split_units
 
 
 def covers(term: str, evidence: set[str]) -> bool:
@@ -47,8 +48,19 @@ def covers(term: str, evidence: set[str]) -> bool:
 
 
 def chunk_body(chunk: Chunk) -> str:
-    """The chunk text with instructions aimed at an assistant redacted (see ``injection``)."""
-    return redact(chunk.text)
+    """The chunk text without its context header line, with instructions aimed at an
+    assistant redacted (see ``injection``).
+
+    Ingestion starts every chunk with ``Title — Section`` so that the header is embedded with
+    the text; it is metadata, not quotable content (citations show title and section).
+    """
+    first, newline, rest = chunk.text.partition("\n")
+    text = (
+        rest
+        if newline and chunk.title and first.strip().startswith(chunk.title.strip())
+        else chunk.text
+    )
+    return redact(text)
 
 
 def chunk_context(chunk: Chunk) -> str:
@@ -76,6 +88,7 @@ class QuestionProfile:
 
     weights: dict[str, float]
     identifiers: frozenset[str]
+    focus: tuple[str, ...] = ()
 
     @property
     def total(self) -> float:
@@ -95,7 +108,13 @@ class QuestionProfile:
     def residual(self, known: set[str]) -> QuestionProfile:
         """The terms not already answered by ``known`` (e.g. a chunk's title); self if none."""
         left = {t: w for t, w in self.weights.items() if not covers(t, known)}
-        return QuestionProfile(left, self.identifiers) if left else self
+        return QuestionProfile(left, self.identifiers, self.focus) if left else self
+
+    def focus_factor(self, evidence: set[str]) -> float:
+        """1.0 when the evidence names what a "what X" question asks for, down to 0.5."""
+        if not self.focus:
+            return 1.0
+        return 0.5 + 0.5 * sum(1 for t in self.focus if covers(t, evidence)) / len(self.focus)
 
     def id_factor(self, evidence: set[str]) -> float:
         """1.0 when every asset tag of the question is in ``evidence``, down to 0.5 for none."""
@@ -105,9 +124,26 @@ class QuestionProfile:
         return 0.5 + 0.5 * found / len(self.identifiers)
 
 
+IDF_MIX = 0.5
+"""Share of a term's weight that comes from its rarity among the hits (the rest is flat)."""
+ENTITY_BOOST = 1.5
+"""Extra weight of capitalised words and acronyms (product names, CIP, ATP)."""
+_ENTITY = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+")
+
+
+def entities(question: str) -> set[str]:
+    """Stems of capitalised words that do not start a sentence: names, acronyms."""
+    return {stem(w.lower()) for w in _ENTITY.findall(question.strip())}
+
+
 def profile(question: str, hits: Sequence[SearchHit]) -> QuestionProfile:
-    """Weigh the question's content terms by how rare they are among the retrieved chunks."""
+    """Weigh the question's content terms by how rare they are among the retrieved chunks.
+
+    ``weight = (1 - IDF_MIX) + IDF_MIX * idf`` with a BM25 idf over the hits, times 2 for
+    tags, 1.5 for numbers and ``ENTITY_BOOST`` for capitalised words.
+    """
     terms = content_terms(question)
+    named = entities(question)
     docs = [term_set(chunk_context(h.chunk)) for h in hits]
     n = len(docs)
     weights: dict[str, float] = {}
@@ -115,8 +151,11 @@ def profile(question: str, hits: Sequence[SearchHit]) -> QuestionProfile:
         df = sum(1 for d in docs if covers(term, d))
         idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
         boost = 2.0 if is_identifier(term) else 1.5 if is_number(term) else 1.0
-        weights[term] = idf * boost
-    return QuestionProfile(weights, frozenset(t for t in terms if is_identifier(t)))
+        if term in named:
+            boost *= ENTITY_BOOST
+        weights[term] = ((1.0 - IDF_MIX) + IDF_MIX * idf) * boost
+    focus = tuple(t for t in focus_terms(question) if t in weights)
+    return QuestionProfile(weights, frozenset(t for t in terms if is_identifier(t)), focus)
 
 
 class HitSupport(BaseModel):
@@ -135,7 +174,7 @@ def hit_support(prof: QuestionProfile, hit: SearchHit) -> HitSupport:
     context = term_set(chunk_context(hit.chunk))
     chunk_cov = prof.coverage(context)
     unit_cov = max((prof.coverage(unit_evidence(u)) for u in quotable_units(hit.chunk)), default=0)
-    factor = prof.id_factor(context)
+    factor = prof.id_factor(context) * prof.focus_factor(context)
     return HitSupport(
         rank=hit.rank,
         chunk_id=hit.chunk.chunk_id,

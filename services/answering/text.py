@@ -1,4 +1,4 @@
-"""Text primitives shared by the answerers: tokens, content terms and sentence/step units.
+"""Text primitives shared by the answerers: tokens, content terms, aliases, question focus.
 
 Standard library only and deterministic, so that the extractive answerer and the LLM post-check
 judge "is this supported by that chunk" with exactly the same notion of a word.
@@ -8,20 +8,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
-from enum import StrEnum
 
 _TOKEN = re.compile(r"°?[a-z0-9]+(?:[.\-/][a-z0-9]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_STEP = re.compile(r"^\s*(?:step\s+)?(\d{1,2})\s*[.):]\s+\S", re.I)
-_SUB_ITEM = re.compile(r"^\s*(?:[-*•]|[a-z][.)])\s+\S")
-_HEADING = re.compile(r"^\s*#{1,6}\s")
-_TABLE = re.compile(r"^\s*\|")
-_TABLE_RULE = re.compile(r"^[\s|:\-+]+$")
-_LABEL = re.compile(r"^\s*\**[A-Z][A-Z /]{2,24}\**\s*:")
-# A sentence ends at . ! ? before a capital or digit; a citation marker right after the
-# full stop stays with its sentence ("Stop the filler. [1] Then ..." splits after "[1]").
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=\d\])\s+(?=[A-Z\"'(])")
+NUMBER_TERM = "#number"
+"""Pseudo-term every text containing a number offers: "how much/many" is answered by one."""
 _PROCEDURE = re.compile(
     r"\b(how\s+(do|to|should|can|does|would)|procedure|steps?|sequence|process|instructions?"
     r"|what\s+do\s+(i|we)\s+do|walk\s+me)\b",
@@ -42,7 +33,7 @@ STOPWORDS = _words(
     other such only own same too very just also as please tell show give get let know want like
     one ones it's i'm what's thing things use used using need needed required require
     necessary allowed supposed ok okay ever again previously past happen happened occur
-    occurred"""
+    occurred found go goes going come comes came got take takes taken make made"""
 )
 """Function words that never decide whether a passage answers a question."""
 
@@ -60,14 +51,37 @@ ALIASES: dict[str, frozenset[str]] = {
     "temperatur": _words("°c °f degre celsius fahrenheit"),
     "pressur": _words("bar psi kpa mpa"),
     "torqu": _words("nm ft-lb"),
-    "long": _words("minut hour second min sec"),
-    "duration": _words("minut hour second min sec"),
+    "hot": _words("°c °f degre celsius fahrenheit"),
+    "cold": _words("°c °f degre celsius fahrenheit"),
+    "long": _words("minut hour second min sec h day week month year"),
+    "duration": _words("minut hour second min sec h day week month year"),
+    "often": _words("every daily weekly monthly annual interv hour shift h week month year day"),
+    "frequency": _words("every daily weekly monthly annual interv hour shift h week month year"),
+    "colour": _words("red blue green yellow orang whit black grey purpl brown"),
+    "color": _words("red blue green yellow orang whit black grey purpl brown"),
+    "much": frozenset({NUMBER_TERM}),
+    "many": frozenset({NUMBER_TERM}),
+    "januar": _words("01 jan"),
+    "february": _words("02 feb"),
+    "march": _words("03 mar"),
+    "april": _words("04 apr"),
+    "jun": _words("06"),
+    "july": _words("07 jul"),
+    "august": _words("08 aug"),
+    "september": _words("09 sep sept"),
+    "october": _words("10 oct"),
+    "november": _words("11 nov"),
+    "december": _words("12 dec"),
 }
 """Plant words that a source usually spells out or writes as a unit: a question about PPE is
 answered by a sentence naming gloves and a face shield, "what temperature" by "75 °C".
 Keys and values are stems (see :func:`stem`)."""
 
-_ID_EXCLUDED = frozenset({"step", "section", "page", "rev", "revision", "figure", "table", "item"})
+_ID_EXCLUDED = _words(
+    "step section page rev revision figure table item january february march april may june "
+    "july august september october november december much many every"
+)
+_BIGRAM_ID = re.compile(r"\b([a-z]+) +(\d{1,3})\b(?![.,]?\d|\s*%)")
 
 
 def tokens(text: str) -> list[str]:
@@ -85,8 +99,37 @@ def is_identifier(token: str) -> bool:
     return any(c.isalpha() for c in token) and any(c.isdigit() for c in token)
 
 
+_IRREGULAR = {
+    "kept": "keep",
+    "held": "hold",
+    "wore": "wear",
+    "worn": "wear",
+    "ran": "run",
+    "took": "tak",
+    "taken": "tak",
+    "made": "mak",
+    "found": "find",
+    "went": "go",
+    "gave": "giv",
+    "given": "giv",
+    "fed": "feed",
+    "froze": "freez",
+    "frozen": "freez",
+    "broke": "break",
+    "broken": "break",
+    "caught": "catch",
+    "bought": "buy",
+    "brought": "bring",
+    "spun": "spin",
+    "stuck": "stick",
+}
+
+
 def stem(token: str) -> str:
-    """A tiny suffix stripper (clearing/cleared/clears -> clear); tokens with digits are kept."""
+    """A tiny suffix stripper (clearing/cleared/clears -> clear, kept -> keep); tokens with
+    digits are kept as they are."""
+    if token in _IRREGULAR:
+        return stem(_IRREGULAR[token]) if _IRREGULAR[token] != token else token
     if any(c.isdigit() for c in token) or len(token) <= 3:
         return token
     word = token
@@ -114,12 +157,16 @@ def _expand(token: str) -> list[str]:
     return [token, *parts, *glued]
 
 
-def _bigram_ids(toks: list[str]) -> list[str]:
-    """``filler 2`` -> ``filler-2``, so a tag written with a space matches one with a hyphen."""
+def _bigram_ids(text: str) -> list[str]:
+    """``filler 2`` -> ``filler-2``, so a tag written with a space matches one with a hyphen.
+
+    Only a word followed by a 1-3 digit number that is not a percentage or a decimal; months,
+    "step 3", "page 4" and the like are not tags.
+    """
     out = []
-    for word, nxt in itertools.pairwise(toks):
-        if word.isalpha() and nxt.isdigit() and word not in _ID_EXCLUDED and word not in STOPWORDS:
-            out.append(f"{word}-{nxt}")
+    for word, number in _BIGRAM_ID.findall(text.lower()):
+        if word not in _ID_EXCLUDED and word not in STOPWORDS:
+            out.append(f"{word}-{number}")
     return out
 
 
@@ -129,7 +176,9 @@ def term_set(text: str) -> set[str]:
     found: set[str] = set()
     for tok in toks:
         found.update(stem(t) for t in _expand(tok))
-    found.update(_bigram_ids(toks))
+    found.update(_bigram_ids(text))
+    if numbers_in(text):
+        found.add(NUMBER_TERM)
     return found
 
 
@@ -150,8 +199,14 @@ def content_terms(text: str) -> list[str]:
                 continue
             if term not in out:
                 out.append(term)
-    out.extend(b for b in _bigram_ids(toks) if b not in out)
+    out.extend(b for b in _bigram_ids(text) if b not in out)
     return out
+
+
+def has_number(text: str) -> bool:
+    """True when the text states a number of its own (``30 seconds``), not only inside a tag
+    (``FILLER-2``)."""
+    return any(is_number(t) for t in tokens(text))
 
 
 def numbers_in(text: str) -> set[str]:
@@ -159,109 +214,39 @@ def numbers_in(text: str) -> set[str]:
     return {n.replace(",", ".") for n in _NUMBER.findall(text)}
 
 
+_FOCUS = re.compile(
+    r"^\s*(?:what|which)\s+(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our|your)\s+)?"
+    r"(?!(?:do|does|did|should|can|must|will|would|could|happens?|happened)\b)"
+    r"(.+?)(?=\s+(?:of|for|on|in|at|to|from|with|by|does|do|did|is|are|was|were|should|must"
+    r"|can|will|would|when|has|have|had|goes|go|get|gets|used|needed|required|caused|causes"
+    r"|cause|fixed|fixes|made|makes|happened)\b|[?,.;:]|$)",
+    re.I,
+)
+
+
+def focus_terms(question: str) -> list[str]:
+    """Content terms of what a "what X ..." question asks for (``dry cycle time``, ``colour``).
+
+    Empty when the question has another shape; the support score then ignores the focus.
+    """
+    match = _FOCUS.match(question)
+    return content_terms(match.group(1))[:3] if match else []
+
+
+_QUANTITY = re.compile(
+    r"\bhow\s+(?:long|much|many|often|hot|cold|far|fast|quickly|soon|big|heavy|high|low|old|tight)\b"
+    r"|\bwhat\s+(?:\w+\s+)?(?:temperature|pressure|torque|ph|concentration|level|limit|limits|speed"
+    r"|rate|interval|size|weight|volume|dose|capacity|setpoint|flow|amount|quantity|gap|clearance"
+    r"|tolerance|force|power|voltage|current|time|titre|frequency|number|value|values)\b",
+    re.I,
+)
+
+
+def asks_for_quantity(question: str) -> bool:
+    """True when the answer is a number with a unit (how long, what torque, what pH...)."""
+    return _QUANTITY.search(question) is not None
+
+
 def asks_for_procedure(question: str) -> bool:
     """True when the question asks how to do something, for steps or for a sequence."""
     return _PROCEDURE.search(question) is not None
-
-
-class UnitKind(StrEnum):
-    """What a unit of text is; steps and table rows are quoted whole."""
-
-    SENTENCE = "sentence"
-    STEP = "step"
-    ITEM = "item"
-    TABLE_ROW = "table_row"
-    HEADING = "heading"
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A quotable piece of a chunk, verbatim, with its position in the chunk."""
-
-    text: str
-    kind: UnitKind
-    position: int
-    header: str | None = None
-
-    @property
-    def step_number(self) -> int | None:
-        """The number of a numbered step, else None."""
-        match = _STEP.match(self.text) if self.kind is UnitKind.STEP else None
-        return int(match.group(1)) if match else None
-
-
-class _Splitter:
-    """Walks lines once, grouping wrapped paragraphs, steps with their sub-items, table rows."""
-
-    def __init__(self) -> None:
-        self.units: list[Unit] = []
-        self.paragraph: list[str] = []
-        self.step: list[str] = []
-        self.table_header: str | None = None
-
-    def add(self, text: str, kind: UnitKind, header: str | None = None) -> None:
-        self.units.append(Unit(text, kind, len(self.units), header))
-
-    def flush_paragraph(self) -> None:
-        if self.paragraph:
-            joined = " ".join(line.strip() for line in self.paragraph)
-            for sentence in _SENTENCE_END.split(joined):
-                if sentence.strip():
-                    self.add(sentence.strip(), UnitKind.SENTENCE)
-            self.paragraph = []
-
-    def flush_step(self) -> None:
-        if self.step:
-            self.add("\n".join(self.step).strip(), UnitKind.STEP)
-            self.step = []
-
-    def flush(self) -> None:
-        self.flush_paragraph()
-        self.flush_step()
-
-    def line(self, raw: str) -> None:
-        line = raw.rstrip()
-        if not line.strip():
-            self.flush()
-            self.table_header = None
-        elif _HEADING.match(line):
-            self.flush()
-            self.add(line.strip(), UnitKind.HEADING)
-        elif _TABLE.match(line):
-            self._table_line(line)
-        elif _STEP.match(line):
-            self.flush()
-            self.step = [line]
-        elif self.step and (line[:1].isspace() or _SUB_ITEM.match(line)):
-            self.step.append(line)
-        elif _SUB_ITEM.match(line):
-            self.flush()
-            self.add(line.strip(), UnitKind.ITEM)
-        else:
-            self.flush_step()
-            if _LABEL.match(line):
-                self.flush_paragraph()
-            self.paragraph.append(line)
-
-    def _table_line(self, line: str) -> None:
-        self.flush()
-        if _TABLE_RULE.match(line):
-            return
-        if self.table_header is None:
-            self.table_header = line.strip()
-            self.add(line.strip(), UnitKind.TABLE_ROW)
-        else:
-            self.add(line.strip(), UnitKind.TABLE_ROW, self.table_header)
-
-
-def split_units(text: str) -> list[Unit]:
-    """Split chunk text into quotable units: sentences, whole numbered steps, table rows.
-
-    A numbered step keeps its indented continuation lines and sub-items; wrapped paragraph
-    lines are joined with one space before sentence splitting (the only change to the text).
-    """
-    splitter = _Splitter()
-    for raw in text.splitlines():
-        splitter.line(raw)
-    splitter.flush()
-    return splitter.units

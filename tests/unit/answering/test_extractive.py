@@ -180,3 +180,54 @@ def test_answers_are_deterministic() -> None:
     first = ANSWERER.answer(question, hits([JAM_PROC, JAM_INTRO, CIP]), Role.OPERATOR)
     again = ANSWERER.answer(question, hits([JAM_PROC, JAM_INTRO, CIP]), Role.OPERATOR)
     assert first == again
+
+
+def test_procedure_steps_are_read_from_unretrieved_chunks_of_the_section() -> None:
+    retriever = FakeRetriever([JAM_INTRO, JAM_PROC, CIP])
+    answerer = ExtractiveAnswerer(section_lookup=IndexSectionLookup(retriever.index))
+    answer = answerer.answer("How do I clear a jam on Filler 2?", hits([JAM_INTRO]), Role.OPERATOR)
+    assert "1. Press the E-STOP" in answer.answer and "5. Close the guard" in answer.answer
+    assert answer.answer.startswith("Safety notices:\n" + JAM_WARNING)
+
+
+def test_inline_steps_from_pdf_text_are_kept_whole_and_header_line_is_not_quoted() -> None:
+    text = (
+        "Caustic scrubber SCR-1 — Liquor change\n"
+        "LIQUOR CHANGE (about every 6 weeks) 1. Agree a time with the Shift Manager. "
+        "2. Stop P-SCR and DP-SCR. Leave fan FN-1 running. 3. Fill with 1,600 L process water, "
+        "then add 400 kg of 50% NaOH with DP-SCR."
+    )
+    scrubber = CIP.model_copy(
+        update={
+            "chunk_id": "dun-sop-040:3",
+            "doc_id": "DUN-SOP-040",
+            "title": "Caustic scrubber SCR-1",
+            "section_path": ("Liquor change",),
+            "text": text,
+        }
+    )
+    answer = ANSWERER.answer("How do I change the SCR-1 liquor?", hits([scrubber]), Role.OPERATOR)
+    assert answer.answer.splitlines() == [
+        "1. Agree a time with the Shift Manager. [1]",
+        "2. Stop P-SCR and DP-SCR. Leave fan FN-1 running. [1]",
+        "3. Fill with 1,600 L process water, then add 400 kg of 50% NaOH with DP-SCR. [1]",
+    ]
+
+
+def test_work_order_rows_do_not_share_notices() -> None:
+    other_row = WORK_ORDER.model_copy(
+        update={
+            "chunk_id": "brk-wo-2024:7",
+            "row": 8,
+            "ordinal": 7,
+            "text": "WO-88001 | GRAN-1 | 2024-01-23 | blades blunt | replaced blades under lockout",
+            "section_path": ("WorkOrders",),
+            "safety_notices": ("WO-88001 | GRAN-1 | replaced blades under lockout",),
+        }
+    )
+    row = WORK_ORDER.model_copy(update={"section_path": ("WorkOrders",)})
+    answer = ANSWERER.answer(
+        "EXT-2 zone 3 heater not heating, what was done?", hits([row, other_row]), Role.TECHNICIAN
+    )
+    assert answer.safety_notices == [] and "GRAN-1" not in answer.answer
+    assert answer.citations[0].row == 42
