@@ -34,11 +34,16 @@ class ChatClient:
     """Minimal client of ``POST {base_url}/chat/completions``; errors become one exception type."""
 
     def __init__(self, settings: LLMSettings, transport: httpx.BaseTransport | None = None) -> None:
-        if not settings.base_url or not settings.base_url.startswith(("http://", "https://")):
-            raise BackendUnavailableError("LLM base_url must be an http(s) URL")
+        url = settings.base_url or ""
+        # A bad URL is reported by complete(), so that it ends in a fallback, not a crash.
+        self._config_error = (
+            None
+            if url.startswith(("http://", "https://"))
+            else "LLM base_url is not an http(s) URL"
+        )
         self.settings = settings
         self._http = httpx.Client(
-            base_url=settings.base_url.rstrip("/") + "/",
+            base_url=url.rstrip("/") + "/" if self._config_error is None else "http://invalid/",
             timeout=httpx.Timeout(settings.timeout_s),
             trust_env=False,
             transport=transport,
@@ -50,6 +55,8 @@ class ChatClient:
 
     def complete(self, messages: list[dict[str, str]]) -> str:
         """The assistant message of one deterministic completion, or BackendUnavailableError."""
+        if self._config_error:
+            raise BackendUnavailableError(self._config_error)
         payload: dict[str, Any] = {
             "model": self.settings.model,
             "messages": messages,

@@ -146,6 +146,12 @@ def test_server_down_falls_back() -> None:
     assert "85 Nm" in answer.answer
 
 
+def test_misconfigured_url_falls_back_without_any_request() -> None:
+    answer = _answerer("ftp://example.invalid/v1").answer(TORQUE_Q, hits([TORQUE]), Role.TECHNICIAN)
+    assert answer.answerer == "extractive-fallback"
+    assert answer.fallback_reason == "LLM base_url is not an http(s) URL"
+
+
 @pytest.mark.parametrize(
     ("step", "reason"),
     [
