@@ -47,6 +47,7 @@ _SIGNAL_RE = re.compile(
 )
 _HAZARD_RE = re.compile("|".join(f"(?:{p})" for _, p in HAZARD_PATTERNS), re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_LIST_MARKER = re.compile(r"^(?:\d{1,3}|[A-Za-z])[.)]\s+")
 
 
 def is_safety_sentence(sentence: str) -> bool:
@@ -55,8 +56,16 @@ def is_safety_sentence(sentence: str) -> bool:
 
 
 def _sentences(line: str) -> list[str]:
-    """Split one line into sentences at ``.``, ``!`` or ``?`` followed by whitespace."""
-    return [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
+    """Split one line into sentences at ``.``, ``!`` or ``?`` followed by whitespace.
+
+    A leading list marker (``2.``, ``b)``) stays attached to the first sentence.
+    """
+    marker = _LIST_MARKER.match(line)
+    prefix = marker.group(0) if marker else ""
+    sentences = [s.strip() for s in _SENTENCE_END.split(line[len(prefix) :]) if s.strip()]
+    if prefix and sentences:
+        sentences[0] = prefix + sentences[0]
+    return sentences
 
 
 def detect_safety_notices(text: str) -> tuple[str, ...]:
