@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ruff: noqa: E501  (data tables below are kept one row per line)
 """Regenerate the generated files of the Plant Copilot sample corpus (``sample_docs/``).
 
 Hand-written documents (.md, .txt, .html and their sidecars) are committed as they are. This script
@@ -88,7 +89,9 @@ def write_meta(path: Path, meta: dict) -> None:
 # Zip normalisation (docx/xlsx are zip files; python-docx and openpyxl stamp the current time)
 # --------------------------------------------------------------------------------------------
 
-_CORE_TIME_RE = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+_CORE_TIME_RE = re.compile(
+    r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
+)
 
 
 def normalize_zip(path: Path) -> None:
@@ -114,6 +117,7 @@ def normalize_zip(path: Path) -> None:
 #         ("bullets", [..]).
 # --------------------------------------------------------------------------------------------
 
+# fmt: off
 MANUALS = [
     {
         "path": "brookfield/manual/cf-900-filler-manual.pdf",
@@ -593,6 +597,8 @@ MANUALS = [
     },
 ]
 
+# fmt: on
+
 
 def build_pdf(path: Path, manual: dict) -> int:
     from reportlab import rl_config
@@ -600,11 +606,20 @@ def build_pdf(path: Path, manual: dict) -> int:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     rl_config.invariant = 1
     styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=9.5, leading=12.5, spaceAfter=5)
+    body = ParagraphStyle(
+        "body", parent=styles["BodyText"], fontSize=9.5, leading=12.5, spaceAfter=5
+    )
     cell = ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0)
     cell_head = ParagraphStyle("cellh", parent=cell, fontName="Helvetica-Bold")
     h1 = ParagraphStyle("h1", parent=styles["Heading1"], fontSize=15, spaceAfter=8)
@@ -617,7 +632,8 @@ def build_pdf(path: Path, manual: dict) -> int:
         canvas.setFont("Helvetica", 7.5)
         canvas.drawString(18 * mm, A4[1] - 11 * mm, manual["header"])
         canvas.drawRightString(
-            A4[0] - 18 * mm, 10 * mm,
+            A4[0] - 18 * mm,
+            10 * mm,
             f"{meta['doc_id']}  revision {meta['revision']}  -  page {doc.page}",
         )
         canvas.restoreState()
@@ -647,11 +663,15 @@ def build_pdf(path: Path, manual: dict) -> int:
                 elif ncol == 4 and rows[0][0] == "Code":
                     col_w = [width * 0.1, width * 0.24, width * 0.33, width * 0.33]
                 t = Table(data, colWidths=col_w, repeatRows=1)
-                t.setStyle(TableStyle([
-                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ee")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]))
+                t.setStyle(
+                    TableStyle(
+                        [
+                            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ee")),
+                            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ]
+                    )
+                )
                 story.append(t)
                 story.append(Spacer(1, 4 * mm))
             elif block[0] == "steps":
@@ -661,14 +681,24 @@ def build_pdf(path: Path, manual: dict) -> int:
                 for item in block[1]:
                     story.append(Paragraph(f"- {escape(item)}", body))
     doc = SimpleDocTemplate(
-        str(path), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-        bottomMargin=18 * mm, title=meta["title"], author="Halden Industries (fictional sample)",
-        subject=meta["doc_id"], creator="scripts/build_sample_docs.py", invariant=1,
+        str(path),
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=meta["title"],
+        author="Halden Industries (fictional sample)",
+        subject=meta["doc_id"],
+        creator="scripts/build_sample_docs.py",
+        invariant=1,
     )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     if doc.page != len(manual["sections"]):
-        raise ValueError(f"{path.name}: {doc.page} pages for {len(manual['sections'])} sections; "
-                         "each section must fit on one page")
+        raise ValueError(
+            f"{path.name}: {doc.page} pages for {len(manual['sections'])} sections; "
+            "each section must fit on one page"
+        )
     return doc.page
 
 
@@ -688,19 +718,39 @@ DOCX_SOP = {
     "intro": "Halden Industries - Calder site. Revision 6. Owner: Calder Process Engineer. Revision 6 adds the "
     "mould open stroke check and the ROB-3 dry cycle (CAPA-2025-053, from incident CAL-INC-2025-021).",
     "sections": [
-        ("Purpose", ["To remove and fit moulds on the Kestrel KH-350 press IMM-4 safely and to return the press and its "
-                     "take-out robot ROB-3 to production without damage."]),
-        ("Scope", ["Mould setters at Calder. Covers moulds M-4471 (HX-220 housing) and M-3902 (cover) and any other mould "
-                   "listed on a mould card for IMM-4. Lifting is done with the 5 t overhead crane in bay 2."]),
-        ("PPE", ["Calder site minimum (CAL-SOP-002) plus: hard hat while the crane is lifting, rigger gloves for slinging, "
-                 "heat-resistant gloves for mould plates above 60 °C."]),
+        (
+            "Purpose",
+            [
+                "To remove and fit moulds on the Kestrel KH-350 press IMM-4 safely and to return the press and its "
+                "take-out robot ROB-3 to production without damage."
+            ],
+        ),
+        (
+            "Scope",
+            [
+                "Mould setters at Calder. Covers moulds M-4471 (HX-220 housing) and M-3902 (cover) and any other mould "
+                "listed on a mould card for IMM-4. Lifting is done with the 5 t overhead crane in bay 2."
+            ],
+        ),
+        (
+            "PPE",
+            [
+                "Calder site minimum (CAL-SOP-002) plus: hard hat while the crane is lifting, rigger gloves for slinging, "
+                "heat-resistant gloves for mould plates above 60 °C."
+            ],
+        ),
         ("Mould data and torque values", None),
         ("Procedure", None),
         ("After the change", None),
-        ("References", ["CAL-SOP-001 Lockout/tagout - Calder injection-moulding plant",
-                        "CAL-SOP-010 Purging and material change on injection presses",
-                        "Kestrel KH-350 maintenance manual (CAL-MAN-KH350), section 4 Mould mounting and torque values",
-                        "CAL-INC-2025-021 ROB-3 take-out robot collision with mould M-4471 on IMM-4"]),
+        (
+            "References",
+            [
+                "CAL-SOP-001 Lockout/tagout - Calder injection-moulding plant",
+                "CAL-SOP-010 Purging and material change on injection presses",
+                "Kestrel KH-350 maintenance manual (CAL-MAN-KH350), section 4 Mould mounting and torque values",
+                "CAL-INC-2025-021 ROB-3 take-out robot collision with mould M-4471 on IMM-4",
+            ],
+        ),
     ],
     "mould_table": [
         ["Mould", "Part", "Weight", "Mould height", "Mould open stroke", "Clamp bolts"],
@@ -795,6 +845,7 @@ def build_docx(path: Path, spec: dict) -> None:
 # Work-order exports (CMMS style). Plant rows: (date, asset, symptom, action, failure_mode, status)
 # --------------------------------------------------------------------------------------------
 
+# fmt: off
 WO_COLUMNS = ["wo_id", "asset", "date", "symptom", "action", "failure_mode", "status"]
 
 BRK_ROWS = [
@@ -986,6 +1037,8 @@ _ACTIONS = {
     "OTHER": ["work completed as requested, equipment returned to service"],
 }
 
+# fmt: on
+
 
 def _failure_mode(text: str, entities: list) -> str:
     for pattern, mode in _FM_RULES:
@@ -1007,8 +1060,14 @@ def maintie_candidates(path: Path) -> list[tuple[str, str, str]]:
         text = rec["text"]
         if not text.startswith("<id> "):
             continue
-        text = text[len("<id> "):].strip().lstrip("- ").strip()
-        if "<" in text or _MAINTIE_JUNK.search(text) or _MAINTIE_SKIP.search(text) or text.lower() in seen or len(text) < 10:
+        text = text[len("<id> ") :].strip().lstrip("- ").strip()
+        if (
+            "<" in text
+            or _MAINTIE_JUNK.search(text)
+            or _MAINTIE_SKIP.search(text)
+            or text.lower() in seen
+            or len(text) < 10
+        ):
             continue
         group = next((g for rx, g in _MAINTIE_RULES if rx.search(text)), None)
         if group is None:
@@ -1033,7 +1092,9 @@ def split_maintie(maintie: list) -> dict[str, list]:
     return out
 
 
-def build_work_orders(site: str, prefix: str, plant_rows: list, maintie: list, n_maintie: int) -> list[list[str]]:
+def build_work_orders(
+    site: str, prefix: str, plant_rows: list, maintie: list, n_maintie: int
+) -> list[list[str]]:
     """Merge plant rows and MaintIE rows into one date-ordered export with sequential WO ids."""
     rows = [(r[0], 0, i, list(r[1:])) for i, r in enumerate(plant_rows)]
     if len(maintie) < n_maintie:
@@ -1133,7 +1194,9 @@ Ext. 2214
     msg["From"] = "Dan Okafor <d.okafor@brookfield.halden-industries.example>"
     msg["To"] = "Brookfield Day Shift <brk-dayshift@halden-industries.example>"
     msg["Cc"] = "Brookfield Maintenance <brk-maintenance@halden-industries.example>"
-    msg["Subject"] = "Shift handover Lines 1/2 - night 2-3 Nov: FILLER-2 valve 14 dripping, CONV-4 locked out"
+    msg["Subject"] = (
+        "Shift handover Lines 1/2 - night 2-3 Nov: FILLER-2 valve 14 dripping, CONV-4 locked out"
+    )
     msg["Date"] = "Mon, 03 Nov 2025 05:52:00 +0000"
     msg["Message-ID"] = "<handover-20251103-night@brookfield.halden-industries.example>"
     msg.set_content(body, cte="8bit")
@@ -1186,11 +1249,16 @@ def scan_documents() -> list[dict]:
                 audience = m.get("audience")
                 if audience is not None and not set(audience) <= ROLES:
                     raise ValueError(f"{p}: unknown role in audience {audience}")
-                docs.append({
-                    "path": p.relative_to(SD).as_posix(), "site": site, "doc_type": doc_type, **m,
-                    "audience_eff": audience or DEFAULT_AUDIENCE[doc_type],
-                    "audience_set": audience is not None,
-                })
+                docs.append(
+                    {
+                        "path": p.relative_to(SD).as_posix(),
+                        "site": site,
+                        "doc_type": doc_type,
+                        **m,
+                        "audience_eff": audience or DEFAULT_AUDIENCE[doc_type],
+                        "audience_set": audience is not None,
+                    }
+                )
     by_id: dict[str, list[dict]] = {}
     for d in docs:
         by_id.setdefault(d["doc_id"], []).append(d)
@@ -1207,14 +1275,24 @@ def update_readme(docs: list[dict]) -> None:
     readme = SD / "README.md"
     text = readme.read_text(encoding="utf-8")
     begin, end = "<!-- BEGIN DOCUMENT TABLE -->", "<!-- END DOCUMENT TABLE -->"
-    lines = [begin, "",
-             "| path | doc_id | site | doc_type | revision | effective_date | audience |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        begin,
+        "",
+        "| path | doc_id | site | doc_type | revision | effective_date | audience |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for d in sorted(docs, key=lambda d: d["path"]):
         aud = ", ".join(d["audience_eff"]) + ("" if d["audience_set"] else " (default)")
-        lines.append(f"| `{d['path']}` | {d['doc_id']} | {d['site']} | {d['doc_type']} | {d['revision']} | "
-                     f"{d['effective_date']} | {aud} |")
-    lines += ["", f"{len(docs)} files, {len({d['doc_id'] for d in docs})} distinct doc_ids.", "", end]
+        lines.append(
+            f"| `{d['path']}` | {d['doc_id']} | {d['site']} | {d['doc_type']} | {d['revision']} | "
+            f"{d['effective_date']} | {aud} |"
+        )
+    lines += [
+        "",
+        f"{len(docs)} files, {len({d['doc_id'] for d in docs})} distinct doc_ids.",
+        "",
+        end,
+    ]
     i, j = text.index(begin), text.index(end) + len(end)
     readme.write_text(text[:i] + "\n".join(lines) + text[j:], encoding="utf-8")
 
@@ -1225,9 +1303,12 @@ def update_readme(docs: list[dict]) -> None:
 
 
 def find_maintie(arg: str | None) -> Path:
-    candidates = [arg, os.environ.get("MAINTIE_GOLD"),
-                  ROOT.parent / "shared/datasets/maintie/gold_release.json",
-                  "/work/shared/datasets/maintie/gold_release.json"]
+    candidates = [
+        arg,
+        os.environ.get("MAINTIE_GOLD"),
+        ROOT.parent / "shared/datasets/maintie/gold_release.json",
+        "/work/shared/datasets/maintie/gold_release.json",
+    ]
     for c in candidates:
         if c and Path(c).is_file():
             return Path(c)
@@ -1261,34 +1342,79 @@ def main(argv: list[str] | None = None) -> int:
 
         p = SD / "brookfield/work_order/brk-cmms-export-2025.csv"
         write_csv(p, brk)
-        write_meta(p, {"doc_id": "BRK-WO-2025", "title": "Brookfield CMMS work-order export 2025",
-                       "revision": "2025-11-15", "effective_date": "2025-11-15", "assets": assets(brk)})
+        write_meta(
+            p,
+            {
+                "doc_id": "BRK-WO-2025",
+                "title": "Brookfield CMMS work-order export 2025",
+                "revision": "2025-11-15",
+                "effective_date": "2025-11-15",
+                "assets": assets(brk),
+            },
+        )
         p = SD / "calder/work_order/cal-cmms-export-2025.xlsx"
         write_xlsx(p, cal, "WorkOrders")
-        write_meta(p, {"doc_id": "CAL-WO-2025", "title": "Calder CMMS work-order export 2025",
-                       "revision": "2025-11-15", "effective_date": "2025-11-15", "assets": assets(cal)})
+        write_meta(
+            p,
+            {
+                "doc_id": "CAL-WO-2025",
+                "title": "Calder CMMS work-order export 2025",
+                "revision": "2025-11-15",
+                "effective_date": "2025-11-15",
+                "assets": assets(cal),
+            },
+        )
         p = SD / "dunmore/work_order/dun-cmms-export-2025.csv"
         write_csv(p, dun)
-        write_meta(p, {"doc_id": "DUN-WO-2025", "title": "Dunmore CMMS work-order export 2025",
-                       "revision": "2025-11-15", "effective_date": "2025-11-15", "assets": assets(dun)})
+        write_meta(
+            p,
+            {
+                "doc_id": "DUN-WO-2025",
+                "title": "Dunmore CMMS work-order export 2025",
+                "revision": "2025-11-15",
+                "effective_date": "2025-11-15",
+                "assets": assets(dun),
+            },
+        )
 
         def wo_for(rows, symptom):
             return next(r[0] for r in rows if r[3] == symptom)
 
         p = SD / "brookfield/incident/brk-handover-2025-11-03.eml"
-        build_eml(p, wo_for(brk, "FILLER-2 valve 14 dripping again"),
-                  wo_for(brk, "LABELLER-2 glue hose 2 temp dipping to 148C"),
-                  wo_for(brk, "CONV-4 drive chain worn, replace"))
-        write_meta(p, {"doc_id": "BRK-HANDOVER-2025-11-03",
-                       "title": "Shift handover e-mail Brookfield night shift 2-3 Nov 2025",
-                       "revision": "1", "effective_date": "2025-11-03",
-                       "assets": ["FILLER-2", "FILLER-1", "CAPPER-1", "LABELLER-2", "CONV-3", "CONV-4", "PAL-1"]})
-        print(f"work orders: brookfield {len(brk)}, calder {len(cal)}, dunmore {len(dun)} "
-              f"(total {len(brk) + len(cal) + len(dun)})")
+        build_eml(
+            p,
+            wo_for(brk, "FILLER-2 valve 14 dripping again"),
+            wo_for(brk, "LABELLER-2 glue hose 2 temp dipping to 148C"),
+            wo_for(brk, "CONV-4 drive chain worn, replace"),
+        )
+        write_meta(
+            p,
+            {
+                "doc_id": "BRK-HANDOVER-2025-11-03",
+                "title": "Shift handover e-mail Brookfield night shift 2-3 Nov 2025",
+                "revision": "1",
+                "effective_date": "2025-11-03",
+                "assets": [
+                    "FILLER-2",
+                    "FILLER-1",
+                    "CAPPER-1",
+                    "LABELLER-2",
+                    "CONV-3",
+                    "CONV-4",
+                    "PAL-1",
+                ],
+            },
+        )
+        print(
+            f"work orders: brookfield {len(brk)}, calder {len(cal)}, dunmore {len(dun)} "
+            f"(total {len(brk) + len(cal) + len(dun)})"
+        )
 
     docs = scan_documents()
     update_readme(docs)
-    print(f"{len(docs)} documents, {len({d['doc_id'] for d in docs})} doc_ids; README table updated")
+    print(
+        f"{len(docs)} documents, {len({d['doc_id'] for d in docs})} doc_ids; README table updated"
+    )
     return 0
 
 
