@@ -33,7 +33,9 @@ def served_problems(components: Components) -> list[str]:
     for doc_id, row in current.items():
         state = states.get(row.version_key)
         if state is None or state.flagged_current != row.chunk_count:
-            problems.append(f"{doc_id}: current version {row.version_key} not fully served ({state})")
+            problems.append(
+                f"{doc_id}: current version {row.version_key} not fully served ({state})"
+            )
     return problems
 
 
