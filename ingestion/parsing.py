@@ -24,14 +24,13 @@ from pydantic import BaseModel, Field
 
 from core.errors import ParseError
 from core.models import Block
-from core.settings import apply_offline_env
 from ingestion import tabular
 from ingestion.elements import elements_to_blocks, first_title
 from ingestion.encoding import decode_text
 from ingestion.markup import markdown_extensions, number_html_lists, split_front_matter
 from ingestion.pdf import partition_pdf_file
 from ingestion.reasons import human_size, one_line
-from ingestion.spacy_model import use_packaged_spacy_model
+from ingestion.spacy_model import prepare_unstructured
 
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
     {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".csv", ".xlsx", ".eml"}
@@ -46,12 +45,6 @@ class ParsedDocument(BaseModel):
     blocks: list[Block]
     front_matter: dict[str, Any] = Field(default_factory=dict)
     title_hint: str | None = None
-
-
-def prepare_unstructured() -> None:
-    """Set the offline environment and the packaged spaCy model; safe to call repeatedly."""
-    apply_offline_env()
-    use_packaged_spacy_model()
 
 
 def _read_text(path: Path) -> str:
