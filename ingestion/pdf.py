@@ -13,8 +13,9 @@ Quirks of unstructured 0.27.32 handled here:
   column. Lines are rebuilt from coordinates: two or more consecutive lines of two or more short
   elements become one ``Table`` element (``cell | cell`` lines), so a spec table stays whole and
   next to its heading.
-* Running headers and footers (the same line on most pages, page numbers) are dropped; otherwise
-  they would be taken for section titles on every page.
+* Page furniture at page edges is dropped (page numbers; lines repeated verbatim on most pages
+  of a 3+ page document, i.e. running headers and footers); otherwise it would be taken for a
+  section title on every page. This runs after table recovery, so numeric cells are safe.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def partition_pdf_file(path: Path) -> list[Any]:
             raise ParseError(f"not a readable PDF: {one_line(exc)}") from None
         if not any(str(el.text).strip() for el in elements):
             raise ParseError(diagnose_empty_pdf(path))
-    return merge_table_rows(drop_page_furniture(elements))
+    return drop_page_furniture(merge_table_rows(elements))
 
 
 @contextmanager
@@ -100,9 +101,15 @@ def diagnose_empty_pdf(path: Path) -> str:
     return "no extractable text (scanned or image-only PDF; OCR is not supported)"
 
 
+_PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(?:page|seite|p\.)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?[-–—\s]*$",
+    re.IGNORECASE,
+)
+
+
 def _furniture_key(text: str) -> str:
-    """Normalise a line for header/footer detection: digits become '#', spaces collapse."""
-    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+    """Normalise a line for header/footer detection: case and whitespace folded."""
+    return " ".join(text.split()).casefold()
 
 
 def _edge_elements(elements: Sequence[Any]) -> list[Any]:
@@ -110,24 +117,28 @@ def _edge_elements(elements: Sequence[Any]) -> list[Any]:
     by_page: dict[int, list[Any]] = defaultdict(list)
     for el in elements:
         by_page[el.metadata.page_number].append(el)
-    return [el for page in by_page.values() for el in (page[:2] + page[-2:])]
+    edges = {id(el): el for page in by_page.values() for el in (*page[:2], *page[-2:])}
+    return list(edges.values())
 
 
 def drop_page_furniture(elements: Sequence[Any]) -> list[Any]:
-    """Drop short lines at page edges that repeat on most pages (running headers, page numbers).
+    """Drop page furniture at page edges: page numbers (``12``, ``Page 3 of 9``) and, in
+    documents of three pages or more, identical lines on most pages (running headers/footers).
 
-    Only for documents of three pages or more; safety notices are never dropped.
+    Headings that merely look alike (``3 Lubrication``, ``4 Seals``) are kept; safety notices
+    are never dropped.
     """
+    edges = _edge_elements(elements)
     all_pages = {el.metadata.page_number for el in elements}
-    if len(all_pages) < 3:
-        return list(elements)
     pages: dict[str, set[int]] = defaultdict(set)
-    for el in _edge_elements(elements):
+    for el in edges:
         if len(el.text) <= MAX_CELL_CHARS and not detect_safety_notices(el.text):
             pages[_furniture_key(el.text)].add(el.metadata.page_number)
-    repeated = {key for key, seen in pages.items() if len(seen) * 2 > len(all_pages)}
-    edges = {id(el) for el in _edge_elements(elements)}
-    return [el for el in elements if id(el) not in edges or _furniture_key(el.text) not in repeated]
+    repeated = {key for key, seen in pages.items() if len(seen) * 2 > len(all_pages) >= 3}
+    furniture = {
+        id(el) for el in edges if _PAGE_NUMBER.match(el.text) or _furniture_key(el.text) in repeated
+    }
+    return [el for el in elements if id(el) not in furniture]
 
 
 def _y_range(el: Any) -> tuple[float, float] | None:
