@@ -77,8 +77,8 @@ class NumberedListsExtension(Extension):
 
 
 def markdown_extensions() -> list[Any]:
-    """Extensions for ``partition_md``: unstructured's defaults plus list numbering."""
-    return ["tables", "fenced_code", NumberedListsExtension()]
+    """unstructured's defaults, plus ``sane_lists`` (honours ``4.`` as a start) and numbering."""
+    return ["tables", "fenced_code", "sane_lists", NumberedListsExtension()]
 
 
 def number_html_lists(html: str) -> str:

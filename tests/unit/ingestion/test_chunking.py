@@ -151,12 +151,18 @@ def test_table_kept_whole_with_heading(make_meta: MetaFactory) -> None:
     assert len(table.text) > settings.max_characters
 
 
-def test_records_are_one_chunk_each(csv_path: Path, make_meta: MetaFactory) -> None:
-    doc = parse_file(csv_path, 5_000_000)
+@pytest.mark.parametrize(
+    ("fixture", "header"),
+    [("csv_path", "Work orders 2025"), ("xlsx_path", "Work orders 2025 — Work orders")],
+)
+def test_records_are_one_chunk_each(
+    fixture: str, header: str, make_meta: MetaFactory, request: pytest.FixtureRequest
+) -> None:
+    doc = parse_file(request.getfixturevalue(fixture), 5_000_000)
     chunks = chunk_document(doc.blocks, make_meta(title="Work orders 2025"), SETTINGS)
     assert [(c.kind, c.row) for c in chunks] == [(BlockKind.RECORD, n) for n in (1, 2, 3)]
     assert chunks[0].text == (
-        "Work orders 2025\nwo_id: WO-1001 | asset: FILLER-2 | date: 2025-03-04 | "
+        f"{header}\nwo_id: WO-1001 | asset: FILLER-2 | date: 2025-03-04 | "
         "symptom: bottles jam at infeed | action: reset starwheel"
     )
 

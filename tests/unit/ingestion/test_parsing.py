@@ -229,3 +229,20 @@ def test_library_exceptions_are_wrapped(tmp_path: Path, monkeypatch: pytest.Monk
     path = _write(tmp_path, "note.txt", b"Some text.\n")
     with pytest.raises(ParseError, match=r"^not a readable txt file: boom with a second line$"):
         parse_file(path, LIMIT)
+
+
+def test_markdown_list_numbers_follow_the_source(tmp_path: Path) -> None:
+    path = tmp_path / "steps.md"
+    path.write_text(
+        "# Steps\n\n1. First step.\n\n2. Second **bold** step.\n\n"
+        "Intermission paragraph here.\n\n4. Fourth resumes.\n5. Fifth.\n",
+        "utf-8",
+    )
+    steps = kinds(parse_file(path, LIMIT), BlockKind.LIST_ITEM)
+    assert steps == ["1. First step.", "2. Second bold step.", "4. Fourth resumes.", "5. Fifth."]
+
+
+def test_html_ordered_list_start_and_loose_items(tmp_path: Path) -> None:
+    path = tmp_path / "steps.htm"
+    path.write_text('<h1>X</h1><ol start="7"><li><p>Seven</p></li><li>Eight <b>now</b></li></ol>')
+    assert kinds(parse_file(path, LIMIT), BlockKind.LIST_ITEM) == ["7. Seven", "8. Eight now"]
