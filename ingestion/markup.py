@@ -66,6 +66,7 @@ class _NumberListsProcessor(Treeprocessor):
     """Tree processor wrapper around :func:`number_ordered_lists`."""
 
     def run(self, root: Any) -> None:
+        """Number the lists of the document tree in place."""
         number_ordered_lists(root)
 
 
@@ -73,12 +74,13 @@ class NumberedListsExtension(Extension):
     """Python-Markdown extension that keeps ordered-list numbers in the item text."""
 
     def extendMarkdown(self, md: Markdown) -> None:
+        """Register the tree processor after inline processing (priority 5)."""
         md.treeprocessors.register(_NumberListsProcessor(md), "plant_copilot_numbers", 5)
 
 
 def markdown_extensions() -> list[Any]:
-    """Extensions for ``partition_md``: unstructured's defaults plus list numbering."""
-    return ["tables", "fenced_code", NumberedListsExtension()]
+    """unstructured's defaults, plus ``sane_lists`` (honours ``4.`` as a start) and numbering."""
+    return ["tables", "fenced_code", "sane_lists", NumberedListsExtension()]
 
 
 def number_html_lists(html: str) -> str:

