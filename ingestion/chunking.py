@@ -9,7 +9,8 @@ Rules (sizes from :class:`core.settings.ChunkingSettings`, in characters of the 
   when it repeats the title). Decision: the header IS part of ``text``, so it is embedded and
   BM25-indexed; a chunk like "3. Remove the jammed bottles." is otherwise unfindable by a
   question naming the machine. The rest of ``text`` is the *body*.
-* TITLE blocks add no body text (their text is in the header). Text blocks are packed up to
+* TITLE blocks add no body text (their text is in the header), except a leaf heading with no
+  body at all, which is kept as text so that nothing is lost. Text blocks are packed up to
   ``new_after_n_chars`` (soft: no new block is added once reached) and ``max_characters``
   (hard); a text block longer than the hard limit is split at sentence ends.
 * A run of list items (a procedure) is one unit, kept together in order when it fits, and a short
@@ -167,9 +168,23 @@ def _section_pieces(
 
 
 def _pieces(blocks: Sequence[Block], title: str, settings: ChunkingSettings) -> Iterator[_Piece]:
-    """All pieces of a document: blocks grouped by (section path, page)."""
-    for (path, _page), group in groupby(blocks, key=lambda b: (b.section_path, b.page)):
-        yield from _section_pieces(list(group), chunk_header(title, path), settings)
+    """All pieces of a document: blocks grouped by (section path, page).
+
+    A heading with no body and no sub-section (a closing line the partitioner took for a title)
+    is kept as text: dropping it would silently lose content.
+    """
+    groups = [
+        list(group) for _key, group in groupby(blocks, key=lambda b: (b.section_path, b.page))
+    ]
+    for index, group in enumerate(groups):
+        if all(b.kind is BlockKind.TITLE for b in group):
+            path = group[0].section_path
+            following = groups[index + 1][0].section_path if index + 1 < len(groups) else ()
+            if following[: len(path)] != path:
+                body = "\n".join(b.text for b in group)
+                yield _Piece(BlockKind.TEXT, body, path, group[0].page)
+            continue
+        yield from _section_pieces(group, chunk_header(title, group[0].section_path), settings)
 
 
 def chunk_document(

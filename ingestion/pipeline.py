@@ -7,9 +7,7 @@ batches across documents (the model is the bottleneck; small per-document batche
 from __future__ import annotations
 
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +18,7 @@ from core.errors import DocumentError
 from core.models import Chunk, DocType, DocumentStatus
 from core.policy import AccessPolicy
 from core.ports import Embedder, VectorIndex
-from core.registry import finish_run, list_rows, start_run
+from core.registry import current_row, finish_run, list_rows, start_run
 from core.settings import ChunkingSettings
 from ingestion.chunking import chunk_document
 from ingestion.discovery import discover
@@ -33,10 +31,12 @@ from ingestion.plan import (
     decide,
     drop_conflicts,
     resolve_all,
+    schedule,
 )
+from ingestion.prefetch import Prefetcher
 from ingestion.progress import NullProgress, Progress
 from ingestion.report import IngestReport
-from ingestion.writer import remove_versions, repair, write_version
+from ingestion.writer import NewVersion, remove_versions, repair, write_versions
 
 WINDOW_CHUNKS = 256
 _SERVED = [DocumentStatus.CURRENT.value, DocumentStatus.SUPERSEDED.value]
@@ -51,24 +51,6 @@ class Prepared(BaseModel):
     chunks: list[Chunk]
 
 
-def prefetch(
-    items: list[PlannedDoc], work: Callable[[PlannedDoc], Prepared | str], ahead: int = 4
-) -> Iterator[tuple[PlannedDoc, Prepared | str]]:
-    """Run ``work`` on items in one background thread, up to ``ahead`` items in advance, and
-    yield results in order. Parsing is Python-bound while embedding releases the GIL in torch,
-    so the two overlap."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
-        pending: deque[tuple[PlannedDoc, Future[Prepared | str]]] = deque()
-        for item in items:
-            pending.append((item, pool.submit(work, item)))
-            if len(pending) > ahead:
-                done_item, future = pending.popleft()
-                yield done_item, future.result()
-        while pending:
-            done_item, future = pending.popleft()
-            yield done_item, future.result()
-
-
 def _rechoose(group: list[Prepared]) -> list[Prepared]:
     choose_current([p.item for p in group])
     return group
@@ -80,7 +62,7 @@ class Ingestor:
     def __init__(
         self,
         db: Database,
-        index: VectorIndex,
+        index: Callable[[], VectorIndex],
         embedder: Callable[[], Embedder],
         policy: AccessPolicy,
         chunking: ChunkingSettings,
@@ -157,7 +139,7 @@ class Ingestor:
             report.run_id = start_run(session, kind, root=root, site=site)
         planned = resolve_all(sources, self._policy, self._max_bytes, report)
         planned = decide(self._db, drop_conflicts(planned, report), report)
-        todo = [p for p in planned if full or not p.unchanged]
+        todo = schedule([p for p in planned if full or not p.unchanged])
         report.documents.unchanged += len(planned) - len(todo)
         progress.started(len(todo))
         self._process(todo, report, progress, reuse=not full)
@@ -178,32 +160,38 @@ class Ingestor:
     def _process(
         self, todo: list[PlannedDoc], report: IngestReport, progress: Progress, reuse: bool
     ) -> None:
-        """Parse ahead in a worker thread while the main thread embeds and writes."""
+        """Parse ahead in a worker thread; embed and write complete doc_id groups as soon as the
+        window is full, or at once when the parser has nothing ready (the model never idles)."""
         window: list[Prepared] = []
-        for group in self._prepared_groups(todo, report, progress):
-            window.extend(group)
-            if sum(len(p.chunks) for p in window) >= WINDOW_CHUNKS:
-                self._flush(window, report, progress, reuse)
-                window = []
-        self._flush(window, report, progress, reuse)
-
-    def _prepared_groups(
-        self, todo: list[PlannedDoc], report: IngestReport, progress: Progress
-    ) -> Iterator[list[Prepared]]:
-        """Yield each doc_id's successfully parsed revisions, with the served one re-chosen
-        among them (a corrupt newest revision must not leave the document unserved)."""
         group: list[Prepared] = []
-        for item, result in prefetch(todo, self._prepare):
-            if group and group[0].item.meta.doc_id != item.meta.doc_id:
-                yield _rechoose(group)
-                group = []
-            if isinstance(result, str):
-                report.fail(str(item.path), result)
-                progress.advanced(1, 0, item.path.name)
-                continue
-            group.append(result)
-        if group:
-            yield _rechoose(group)
+        with Prefetcher(todo, self._prepare) as parsed:
+            while not parsed.finished:
+                got = parsed.poll(block=not window)
+                if got is None:
+                    self._flush(window, report, progress, reuse)
+                    window = []
+                    continue
+                item, result = got
+                if group and group[0].item.meta.doc_id != item.meta.doc_id:
+                    window.extend(_rechoose(group))
+                    group = []
+                if isinstance(result, str):
+                    self._record_failure(item, result, report)
+                    progress.advanced(1, 0, item.path.name)
+                else:
+                    group.append(result)
+                if sum(len(p.chunks) for p in window) >= WINDOW_CHUNKS:
+                    self._flush(window, report, progress, reuse)
+                    window = []
+        self._flush([*window, *_rechoose(group)], report, progress, reuse)
+
+    def _record_failure(self, item: PlannedDoc, reason: str, report: IngestReport) -> None:
+        """Report a file that failed; its served version (if any) keeps serving, noted as stale."""
+        report.fail(str(item.path), reason)
+        with self._db.session() as session:
+            row = current_row(session, item.meta.doc_id)
+            if row is not None:
+                row.last_error = reason
 
     def _prepare(self, item: PlannedDoc) -> Prepared | str:
         """Parse and chunk one file; a failure is returned as its one-line reason."""
@@ -228,14 +216,18 @@ class Ingestor:
         if not window:
             return
         vectors = self._vectors(window, report, reuse)
-        for prepared, doc_vectors in zip(window, vectors, strict=True):
-            item = prepared.item
-            outcome = write_version(
-                self._db, self._index, item.meta, prepared.chunks, doc_vectors, item.become_current
+        versions = [
+            NewVersion(
+                meta=p.item.meta, chunks=p.chunks, vectors=v, become_current=p.item.become_current
             )
-            report.chunks.deleted += outcome.deleted_chunks
-            report.documents.superseded += outcome.superseded
-            if item.become_current and (outcome.replaced_existing or not item.is_new_doc):
+            for p, v in zip(window, vectors, strict=True)
+        ]
+        outcome = write_versions(self._db, self._index(), versions)
+        report.chunks.deleted += outcome.deleted_chunks
+        report.documents.superseded += outcome.superseded
+        for prepared, replaced in zip(window, outcome.replaced_existing, strict=True):
+            item = prepared.item
+            if item.become_current and (replaced or not item.is_new_doc):
                 report.documents.updated += 1
             elif item.become_current:
                 report.documents.added += 1
@@ -248,7 +240,7 @@ class Ingestor:
         known: dict[str, np.ndarray] = {}
         if reuse:
             for doc_id in {p.item.meta.doc_id for p in window if not p.item.is_new_doc}:
-                known.update(self._index.embeddings_by_text(doc_id))
+                known.update(self._index().embeddings_by_text(doc_id))
         missing = sorted(
             {
                 c.text_hash: c.text for p in window for c in p.chunks if c.text_hash not in known

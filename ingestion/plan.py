@@ -129,3 +129,22 @@ def decide(db: Database, planned: list[PlannedDoc], report: IngestReport) -> lis
         planned,
         key=lambda i: (i.meta.doc_id, revision_order(i.meta.effective_date, i.meta.revision)),
     )
+
+
+_CHEAP_TO_PARSE = {".csv", ".xlsx"}
+
+
+def schedule(todo: list[PlannedDoc]) -> list[PlannedDoc]:
+    """Order work so the embedding model starts early: documents that need no heavy parser
+    (CSV/XLSX exports) first, then the rest; a doc_id's revisions stay together, oldest first."""
+    heavy: dict[str, bool] = defaultdict(bool)
+    for item in todo:
+        heavy[item.meta.doc_id] |= item.path.suffix.lower() not in _CHEAP_TO_PARSE
+    return sorted(
+        todo,
+        key=lambda i: (
+            heavy[i.meta.doc_id],
+            i.meta.doc_id,
+            revision_order(i.meta.effective_date, i.meta.revision),
+        ),
+    )

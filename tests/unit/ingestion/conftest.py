@@ -1,15 +1,12 @@
-"""Fixtures for the ingestion tests: a network guard and small generated documents.
+"""Fixtures for the ingestion tests: small generated documents.
 
-The network guard is autouse: any connection to a non-loopback address (or a DNS lookup of a
-non-local name) raises and fails the test, even if the library under test swallows the error
-(unstructured's telemetry and spaCy download both sit inside ``try`` blocks).
+The network guard lives in the top-level ``tests/conftest.py`` (autouse ``no_network``).
 """
 
 from __future__ import annotations
 
 import email.message
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,50 +19,6 @@ from core.settings import apply_offline_env
 apply_offline_env()
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ingestion"
-_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost", "0:0:0:0:0:0:0:1"})
-
-
-class NetworkBlockedError(OSError):
-    """Raised by the guard instead of opening a non-loopback connection."""
-
-
-def _is_loopback(host: object) -> bool:
-    text = str(host).lower()
-    return text in _LOOPBACK_HOSTS or text.startswith("127.")
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Fail any non-loopback connect/DNS lookup; yields the list of blocked attempts."""
-    attempts: list[str] = []
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-    real_getaddrinfo = socket.getaddrinfo
-
-    def check(sock: socket.socket, address: Any) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            attempts.append(f"connect {address[0]}:{address[1]}")
-            raise NetworkBlockedError(f"network access blocked in tests: {address!r}")
-
-    def connect(self: socket.socket, address: Any) -> None:
-        check(self, address)
-        real_connect(self, address)
-
-    def connect_ex(self: socket.socket, address: Any) -> int:
-        check(self, address)
-        return real_connect_ex(self, address)
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host is not None and not _is_loopback(host):
-            attempts.append(f"resolve {host}")
-            raise NetworkBlockedError(f"DNS lookup blocked in tests: {host!r}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield attempts
-    assert not attempts, f"the test tried to reach the network: {attempts}"
 
 
 @pytest.fixture

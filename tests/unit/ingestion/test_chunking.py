@@ -179,7 +179,22 @@ def test_long_procedure_splits_between_items(make_meta: MetaFactory) -> None:
     assert lines == [item.text for item in items]
 
 
-def test_titles_only_give_no_chunks(make_meta: MetaFactory) -> None:
-    blocks = [Block(kind=BlockKind.TITLE, text="Empty", section_path=("Empty",))]
-    assert chunk_document(blocks, make_meta(), SETTINGS) == []
+def test_leaf_headings_without_body_are_kept_parent_headings_are_not(
+    make_meta: MetaFactory,
+) -> None:
+    blocks = [
+        Block(kind=BlockKind.TITLE, text="Procedure", section_path=("Procedure",)),
+        Block(kind=BlockKind.TITLE, text="Start", section_path=("Procedure", "Start")),
+        Block(
+            kind=BlockKind.TEXT, text="Press the green button.", section_path=("Procedure", "Start")
+        ),
+        Block(
+            kind=BlockKind.TITLE,
+            text="Reviewed 2025-06-01, no change.",
+            section_path=("Reviewed 2025-06-01, no change.",),
+        ),
+    ]
+    chunks = chunk_document(blocks, make_meta(), SETTINGS)
+    bodies = [c.text.split("\n", 1)[1] for c in chunks]
+    assert bodies == ["Press the green button.", "Reviewed 2025-06-01, no change."]
     assert chunk_document([], make_meta(), SETTINGS) == []

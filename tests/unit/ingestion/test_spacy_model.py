@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -32,16 +31,3 @@ def test_unstructured_uses_the_packaged_model(
     nlp = tokenize._get_nlp()
     assert nlp.meta["name"] == MODEL_PACKAGE.removeprefix("en_")
     assert "parser" in nlp.pipe_names
-
-
-def test_network_guard_blocks_outside_connections(no_network: list[str]) -> None:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        with pytest.raises(OSError, match="blocked"):
-            sock.connect(("192.0.2.1", 9))
-    finally:
-        sock.close()
-    with pytest.raises(OSError, match="blocked"):
-        socket.getaddrinfo("github.com", 443)
-    assert no_network == ["connect 192.0.2.1:9", "resolve github.com"]
-    no_network.clear()  # expected attempts: do not fail the teardown check
