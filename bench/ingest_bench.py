@@ -73,12 +73,19 @@ def noop_reingest(home: Path, corpus: Path) -> dict[str, float]:
     started = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-m", "app.cli.main", "ingest", str(corpus), "--json"],
-        cwd=REPO, env=env, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     wall = time.perf_counter() - started
     report = json.loads(out.stdout)
-    return {"noop_wall_s": wall, "noop_embedded": report["chunks"]["embedded"],
-            "noop_in_process_s": report["elapsed_s"]}
+    return {
+        "noop_wall_s": wall,
+        "noop_embedded": report["chunks"]["embedded"],
+        "noop_in_process_s": report["elapsed_s"],
+    }
 
 
 def main() -> None:
@@ -105,8 +112,11 @@ def main() -> None:
         ("model ceiling chunks/s", f"{figures['ceiling_chunks_per_s']:.1f}"),
         ("pipeline / ceiling", f"{figures['ratio']:.2f}  (target >= 0.80)"),
         ("peak RSS", f"{figures['peak_rss_mb']:.0f} MB"),
-        ("no-op re-ingest (new process)", f"{figures['noop_wall_s']:.2f} s, "
-         f"{figures['noop_embedded']:.0f} embedded  (target < 3 s, 0)"),
+        (
+            "no-op re-ingest (new process)",
+            f"{figures['noop_wall_s']:.2f} s, "
+            f"{figures['noop_embedded']:.0f} embedded  (target < 3 s, 0)",
+        ),
         ("no-op re-ingest (in process)", f"{figures['noop_in_process_s']:.2f} s"),
     ]
     width = max(len(r[0]) for r in rows)

@@ -51,6 +51,15 @@ class Prepared(BaseModel):
     chunks: list[Chunk]
 
 
+def _rebuild(item: PlannedDoc, run_id: int | None) -> PlannedDoc:
+    """A full rebuild of indexed content becomes a new version (new key, new chunk ids), so it
+    switches in atomically like any other change."""
+    if not item.unchanged:
+        return item
+    meta = item.meta.model_copy(update={"build": f"r{run_id}"})
+    return item.model_copy(update={"meta": meta})
+
+
 def _rechoose(group: list[Prepared]) -> list[Prepared]:
     choose_current([p.item for p in group])
     return group
@@ -139,7 +148,9 @@ class Ingestor:
             report.run_id = start_run(session, kind, root=root, site=site)
         planned = resolve_all(sources, self._policy, self._max_bytes, report)
         planned = decide(self._db, drop_conflicts(planned, report), report)
-        todo = schedule([p for p in planned if full or not p.unchanged])
+        todo = schedule(
+            [_rebuild(p, report.run_id) if full else p for p in planned if full or not p.unchanged]
+        )
         report.documents.unchanged += len(planned) - len(todo)
         progress.started(len(todo))
         self._process(todo, report, progress, reuse=not full)

@@ -16,13 +16,11 @@ from pydantic import BaseModel, ConfigDict
 
 from core.db.engine import Database
 from core.errors import DocumentError
-from core.models import DocumentMeta, DocumentStatus, file_sha256
+from core.models import DocumentMeta, file_sha256
 from core.policy import AccessPolicy
-from core.registry import current_row, ensure_site, row_by_version
+from core.registry import current_row, ensure_site, served_row_with_content
 from ingestion.metadata import MetaOverrides, resolve_metadata
 from ingestion.report import IngestReport
-
-_SERVED = {DocumentStatus.CURRENT.value, DocumentStatus.SUPERSEDED.value}
 
 
 class PlannedDoc(BaseModel):
@@ -119,8 +117,7 @@ def decide(db: Database, planned: list[PlannedDoc], report: IngestReport) -> lis
             current = current_row(session, doc_id)
             best = revision_order(current.effective_date, current.revision) if current else None
             for item in items:
-                existing = row_by_version(session, item.meta.version_key)
-                item.unchanged = existing is not None and existing.status in _SERVED
+                item.unchanged = served_row_with_content(session, item.meta) is not None
                 item.is_new_doc = current is None
                 order = revision_order(item.meta.effective_date, item.meta.revision)
                 item.not_older_than_current = best is None or order >= best

@@ -92,3 +92,20 @@ def no_network() -> Iterator[list[str]]:
     attempts = list(ATTEMPTS)
     ATTEMPTS.clear()
     assert not attempts, f"the test tried to reach the network: {attempts}"
+
+
+@pytest.fixture(scope="session")
+def real_corpus_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with a copy of sample_docs indexed by the REAL model into real Chroma, once per
+    session (about a minute on 2 cores). Tests must not modify it; copy it if they need to."""
+    import shutil
+
+    from core.settings import Settings
+    from services.wiring import build
+
+    root = tmp_path_factory.mktemp("real")
+    shutil.copytree(SAMPLE_DOCS, root / "docs")
+    settings = Settings(_env_file=None, home=root / "home")  # type: ignore[call-arg]
+    report = build(settings).ingestor().ingest(root / "docs")
+    assert report.failures == [], report.failures
+    return root
