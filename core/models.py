@@ -102,16 +102,19 @@ class DocumentMeta(BaseModel):
     assets: tuple[str, ...] = ()
     source_path: str
     content_hash: str
+    build: str = ""
+    """Set when the same content is rebuilt (``reindex --full``) so the rebuild is a new version."""
 
     @property
     def version_key(self) -> str:
-        """Identity of this exact content of this revision: ``doc_id::revision::hash16``."""
-        return version_key(self.doc_id, self.revision, self.content_hash)
+        """Identity of this exact content of this revision: ``doc_id::revision::hash16[::build]``."""
+        return version_key(self.doc_id, self.revision, self.content_hash, self.build)
 
 
-def version_key(doc_id: str, revision: str, content_hash: str) -> str:
+def version_key(doc_id: str, revision: str, content_hash: str, build: str = "") -> str:
     """Build the key that ties a registry row to its chunks in the vector index."""
-    return f"{doc_id}::{revision}::{content_hash[:16]}"
+    key = f"{doc_id}::{revision}::{content_hash[:16]}"
+    return f"{key}::{build}" if build else key
 
 
 class BlockKind(StrEnum):

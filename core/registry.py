@@ -59,6 +59,18 @@ def row_by_version(session: Session, key: str) -> DocumentRow | None:
     return session.scalars(select(DocumentRow).where(DocumentRow.version_key == key)).first()
 
 
+def served_row_with_content(session: Session, meta: DocumentMeta) -> DocumentRow | None:
+    """A current or superseded row holding exactly this revision and content, if any."""
+    return session.scalars(
+        select(DocumentRow).where(
+            DocumentRow.doc_id == meta.doc_id,
+            DocumentRow.revision == meta.revision,
+            DocumentRow.content_hash == meta.content_hash,
+            DocumentRow.status.in_([DocumentStatus.CURRENT.value, DocumentStatus.SUPERSEDED.value]),
+        )
+    ).first()
+
+
 def rows_for(session: Session, doc_id: str) -> list[DocumentRow]:
     """Every registry row of a doc_id, oldest first."""
     return list(

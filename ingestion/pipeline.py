@@ -18,16 +18,25 @@ from core.errors import DocumentError
 from core.models import Chunk, DocType, DocumentStatus
 from core.policy import AccessPolicy
 from core.ports import Embedder, VectorIndex
-from core.registry import finish_run, list_rows, start_run
+from core.registry import current_row, finish_run, list_rows, start_run
 from core.settings import ChunkingSettings
 from ingestion.chunking import chunk_document
 from ingestion.discovery import discover
 from ingestion.metadata import MetaOverrides, default_title
 from ingestion.parsing import parse_file
-from ingestion.plan import PlannedDoc, Source, decide, drop_conflicts, resolve_all
+from ingestion.plan import (
+    PlannedDoc,
+    Source,
+    choose_current,
+    decide,
+    drop_conflicts,
+    resolve_all,
+    schedule,
+)
+from ingestion.prefetch import Prefetcher
 from ingestion.progress import NullProgress, Progress
 from ingestion.report import IngestReport
-from ingestion.writer import remove_versions, repair, write_version
+from ingestion.writer import NewVersion, remove_versions, repair, write_versions
 
 WINDOW_CHUNKS = 256
 _SERVED = [DocumentStatus.CURRENT.value, DocumentStatus.SUPERSEDED.value]
@@ -42,13 +51,27 @@ class Prepared(BaseModel):
     chunks: list[Chunk]
 
 
+def _rebuild(item: PlannedDoc, run_id: int | None) -> PlannedDoc:
+    """A full rebuild of indexed content becomes a new version (new key, new chunk ids), so it
+    switches in atomically like any other change."""
+    if not item.unchanged:
+        return item
+    meta = item.meta.model_copy(update={"build": f"r{run_id}"})
+    return item.model_copy(update={"meta": meta})
+
+
+def _rechoose(group: list[Prepared]) -> list[Prepared]:
+    choose_current([p.item for p in group])
+    return group
+
+
 class Ingestor:
     """Runs ingest and reindex jobs against one registry and one vector index."""
 
     def __init__(
         self,
         db: Database,
-        index: VectorIndex,
+        index: Callable[[], VectorIndex],
         embedder: Callable[[], Embedder],
         policy: AccessPolicy,
         chunking: ChunkingSettings,
@@ -125,7 +148,9 @@ class Ingestor:
             report.run_id = start_run(session, kind, root=root, site=site)
         planned = resolve_all(sources, self._policy, self._max_bytes, report)
         planned = decide(self._db, drop_conflicts(planned, report), report)
-        todo = [p for p in planned if full or not p.unchanged]
+        todo = schedule(
+            [_rebuild(p, report.run_id) if full else p for p in planned if full or not p.unchanged]
+        )
         report.documents.unchanged += len(planned) - len(todo)
         progress.started(len(todo))
         self._process(todo, report, progress, reuse=not full)
@@ -146,19 +171,41 @@ class Ingestor:
     def _process(
         self, todo: list[PlannedDoc], report: IngestReport, progress: Progress, reuse: bool
     ) -> None:
+        """Parse ahead in a worker thread; embed and write complete doc_id groups as soon as the
+        window is full, or at once when the parser has nothing ready (the model never idles)."""
         window: list[Prepared] = []
-        for item in todo:
-            prepared = self._prepare(item, report)
-            if prepared is None:
-                progress.advanced(1, 0, item.path.name)
-                continue
-            window.append(prepared)
-            if sum(len(p.chunks) for p in window) >= WINDOW_CHUNKS:
-                self._flush(window, report, progress, reuse)
-                window = []
-        self._flush(window, report, progress, reuse)
+        group: list[Prepared] = []
+        with Prefetcher(todo, self._prepare) as parsed:
+            while not parsed.finished:
+                got = parsed.poll(block=not window)
+                if got is None:
+                    self._flush(window, report, progress, reuse)
+                    window = []
+                    continue
+                item, result = got
+                if group and group[0].item.meta.doc_id != item.meta.doc_id:
+                    window.extend(_rechoose(group))
+                    group = []
+                if isinstance(result, str):
+                    self._record_failure(item, result, report)
+                    progress.advanced(1, 0, item.path.name)
+                else:
+                    group.append(result)
+                if sum(len(p.chunks) for p in window) >= WINDOW_CHUNKS:
+                    self._flush(window, report, progress, reuse)
+                    window = []
+        self._flush([*window, *_rechoose(group)], report, progress, reuse)
 
-    def _prepare(self, item: PlannedDoc, report: IngestReport) -> Prepared | None:
+    def _record_failure(self, item: PlannedDoc, reason: str, report: IngestReport) -> None:
+        """Report a file that failed; its served version (if any) keeps serving, noted as stale."""
+        report.fail(str(item.path), reason)
+        with self._db.session() as session:
+            row = current_row(session, item.meta.doc_id)
+            if row is not None:
+                row.last_error = reason
+
+    def _prepare(self, item: PlannedDoc) -> Prepared | str:
+        """Parse and chunk one file; a failure is returned as its one-line reason."""
         try:
             parsed = parse_file(item.path, self._max_bytes)
             meta = item.meta
@@ -167,13 +214,11 @@ class Ingestor:
                 item = item.model_copy(update={"meta": meta})
             chunks = chunk_document(parsed.blocks, meta, self._chunking)
             if not chunks:
-                raise DocumentError("no text to index")
+                return "no text to index"
         except DocumentError as exc:
-            report.fail(str(item.path), str(exc))
-            return None
+            return str(exc)
         except Exception as exc:  # a parser bug must not stop the other documents
-            report.fail(str(item.path), f"unexpected {type(exc).__name__}: {exc}")
-            return None
+            return f"unexpected {type(exc).__name__}: {exc}"
         return Prepared(item=item, chunks=chunks)
 
     def _flush(
@@ -182,14 +227,18 @@ class Ingestor:
         if not window:
             return
         vectors = self._vectors(window, report, reuse)
-        for prepared, doc_vectors in zip(window, vectors, strict=True):
-            item = prepared.item
-            outcome = write_version(
-                self._db, self._index, item.meta, prepared.chunks, doc_vectors, item.become_current
+        versions = [
+            NewVersion(
+                meta=p.item.meta, chunks=p.chunks, vectors=v, become_current=p.item.become_current
             )
-            report.chunks.deleted += outcome.deleted_chunks
-            report.documents.superseded += outcome.superseded
-            if item.become_current and (outcome.replaced_existing or not item.is_new_doc):
+            for p, v in zip(window, vectors, strict=True)
+        ]
+        outcome = write_versions(self._db, self._index(), versions)
+        report.chunks.deleted += outcome.deleted_chunks
+        report.documents.superseded += outcome.superseded
+        for prepared, replaced in zip(window, outcome.replaced_existing, strict=True):
+            item = prepared.item
+            if item.become_current and (replaced or not item.is_new_doc):
                 report.documents.updated += 1
             elif item.become_current:
                 report.documents.added += 1
@@ -202,7 +251,7 @@ class Ingestor:
         known: dict[str, np.ndarray] = {}
         if reuse:
             for doc_id in {p.item.meta.doc_id for p in window if not p.item.is_new_doc}:
-                known.update(self._index.embeddings_by_text(doc_id))
+                known.update(self._index().embeddings_by_text(doc_id))
         missing = sorted(
             {
                 c.text_hash: c.text for p in window for c in p.chunks if c.text_hash not in known

@@ -16,13 +16,11 @@ from pydantic import BaseModel, ConfigDict
 
 from core.db.engine import Database
 from core.errors import DocumentError
-from core.models import DocumentMeta, DocumentStatus, file_sha256
+from core.models import DocumentMeta, file_sha256
 from core.policy import AccessPolicy
-from core.registry import current_row, ensure_site, row_by_version
+from core.registry import current_row, ensure_site, served_row_with_content
 from ingestion.metadata import MetaOverrides, resolve_metadata
 from ingestion.report import IngestReport
-
-_SERVED = {DocumentStatus.CURRENT.value, DocumentStatus.SUPERSEDED.value}
 
 
 class PlannedDoc(BaseModel):
@@ -33,6 +31,7 @@ class PlannedDoc(BaseModel):
     path: Path
     meta: DocumentMeta
     unchanged: bool = False
+    not_older_than_current: bool = True
     become_current: bool = True
     is_new_doc: bool = True
 
@@ -97,6 +96,13 @@ def drop_conflicts(planned: list[PlannedDoc], report: IngestReport) -> list[Plan
     return keep
 
 
+def choose_current(items: list[PlannedDoc]) -> None:
+    """Of one doc_id's revisions (oldest first), the newest becomes current unless it is older
+    than what is served already. Called again after parsing when the newest failed."""
+    for item in items:
+        item.become_current = item is items[-1] and item.not_older_than_current
+
+
 def decide(db: Database, planned: list[PlannedDoc], report: IngestReport) -> list[PlannedDoc]:
     """Mark unchanged versions, choose which new version becomes current; create new sites."""
     groups: dict[str, list[PlannedDoc]] = defaultdict(list)
@@ -110,14 +116,32 @@ def decide(db: Database, planned: list[PlannedDoc], report: IngestReport) -> lis
             items.sort(key=lambda i: revision_order(i.meta.effective_date, i.meta.revision))
             current = current_row(session, doc_id)
             best = revision_order(current.effective_date, current.revision) if current else None
-            newest = items[-1]
             for item in items:
-                existing = row_by_version(session, item.meta.version_key)
-                item.unchanged = existing is not None and existing.status in _SERVED
+                item.unchanged = served_row_with_content(session, item.meta) is not None
                 item.is_new_doc = current is None
                 order = revision_order(item.meta.effective_date, item.meta.revision)
-                item.become_current = item is newest and (best is None or order >= best)
+                item.not_older_than_current = best is None or order >= best
+            choose_current(items)
     return sorted(
         planned,
         key=lambda i: (i.meta.doc_id, revision_order(i.meta.effective_date, i.meta.revision)),
+    )
+
+
+_CHEAP_TO_PARSE = {".csv", ".xlsx"}
+
+
+def schedule(todo: list[PlannedDoc]) -> list[PlannedDoc]:
+    """Order work so the embedding model starts early: documents that need no heavy parser
+    (CSV/XLSX exports) first, then the rest; a doc_id's revisions stay together, oldest first."""
+    heavy: dict[str, bool] = defaultdict(bool)
+    for item in todo:
+        heavy[item.meta.doc_id] |= item.path.suffix.lower() not in _CHEAP_TO_PARSE
+    return sorted(
+        todo,
+        key=lambda i: (
+            heavy[i.meta.doc_id],
+            i.meta.doc_id,
+            revision_order(i.meta.effective_date, i.meta.revision),
+        ),
     )

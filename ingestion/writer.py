@@ -13,9 +13,10 @@ document served in exactly one version, and :func:`repair` finishes or undoes th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,13 +30,53 @@ from ingestion.report import RepairCounts
 _DELETED = {DocumentStatus.REPLACED.value, DocumentStatus.REMOVED.value}
 
 
-class WriteOutcome:
-    """What one version write changed besides adding its own chunks."""
+class NewVersion(BaseModel):
+    """A version ready to write: its metadata, chunks, their vectors and whether it is served."""
 
-    def __init__(self) -> None:
-        self.superseded = 0
-        self.deleted_chunks = 0
-        self.replaced_existing = False
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    meta: DocumentMeta
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    become_current: bool
+
+
+class WriteOutcome(BaseModel):
+    """What a batch write changed besides adding its own chunks."""
+
+    superseded: int = 0
+    deleted_chunks: int = 0
+    replaced_existing: list[bool] = Field(default_factory=list)
+
+
+def write_versions(
+    db: Database, index: VectorIndex, versions: Sequence[NewVersion]
+) -> WriteOutcome:
+    """Write a batch of versions with the four-step protocol above.
+
+    Batching makes one staging transaction, one index write per served flag and one switch
+    transaction for the whole batch; the switch stays atomic for every document in it.
+    Versions of one doc_id must come oldest first.
+    """
+    outcome = WriteOutcome()
+    if not versions:
+        return outcome
+    with db.session() as session:
+        row_ids = [insert_staged(session, v.meta, len(v.chunks)).id for v in versions]
+    for flag in (False, True):
+        chosen = [v for v in versions if v.become_current is flag]
+        if chosen:
+            chunks = [c for v in chosen for c in v.chunks]
+            index.add(chunks, np.concatenate([v.vectors for v in chosen]), current=flag)
+    with db.session() as session:
+        for version, row_id in zip(versions, row_ids, strict=True):
+            new = session.get(DocumentRow, row_id)
+            assert new is not None
+            replaced, superseded = _switch(session, new, version.become_current)
+            outcome.replaced_existing.append(replaced)
+            outcome.superseded += superseded
+    outcome.deleted_chunks = cleanup(db, index)
+    return outcome
 
 
 def write_version(
@@ -46,31 +87,31 @@ def write_version(
     vectors: np.ndarray,
     become_current: bool,
 ) -> WriteOutcome:
-    """Write one version with the four-step protocol above."""
-    with db.session() as session:
-        row_id = insert_staged(session, meta, len(chunks)).id
-    index.add(chunks, vectors, current=become_current)
-    outcome = WriteOutcome()
-    with db.session() as session:
-        new = session.get(DocumentRow, row_id)
-        assert new is not None
-        old = current_row(session, meta.doc_id) if become_current else None
+    """Write one version (see :func:`write_versions`)."""
+    version = NewVersion(
+        meta=meta, chunks=list(chunks), vectors=vectors, become_current=become_current
+    )
+    return write_versions(db, index, [version])
+
+
+def _switch(session: Session, new: DocumentRow, become_current: bool) -> tuple[bool, int]:
+    """Step 3 for one version; returns (an earlier version was served, versions superseded)."""
+    superseded = 0
+    old = current_row(session, new.doc_id) if become_current else None
+    if become_current:
+        switch_current(session, new, old)
         if old is not None:
-            outcome.replaced_existing = True
-        if become_current:
-            switch_current(session, new, old)
-            if old is not None:
-                old.needs_cleanup = True
-                outcome.superseded += int(old.status == DocumentStatus.SUPERSEDED.value)
-        else:
-            new.status = DocumentStatus.SUPERSEDED.value
-            new.indexed_at = utcnow()
-            outcome.superseded += 1
-        for other in _same_revision_leftovers(session, new, old):
-            other.status = DocumentStatus.REPLACED.value
-            other.needs_cleanup = True
-    outcome.deleted_chunks = cleanup(db, index)
-    return outcome
+            old.needs_cleanup = True
+            superseded += int(old.status == DocumentStatus.SUPERSEDED.value)
+    else:
+        new.status = DocumentStatus.SUPERSEDED.value
+        new.indexed_at = utcnow()
+        superseded += 1
+    for other in _same_revision_leftovers(session, new, old):
+        other.status = DocumentStatus.REPLACED.value
+        other.needs_cleanup = True
+    session.flush()
+    return old is not None, superseded
 
 
 def _same_revision_leftovers(
@@ -88,13 +129,24 @@ def _same_revision_leftovers(
     return [r for r in rows if r.id not in skip]
 
 
-def cleanup(db: Database, index: VectorIndex) -> int:
+IndexSource = VectorIndex | Callable[[], VectorIndex]
+"""An index, or a function that opens it only when there is work for it."""
+
+
+def _open(index: IndexSource) -> VectorIndex:
+    return index() if callable(index) else index
+
+
+def cleanup(db: Database, source: IndexSource) -> int:
     """Bring the index in line with every row flagged ``needs_cleanup``; returns chunks deleted."""
     with db.session() as session:
         pending = [
             (r.id, r.version_key, r.status)
             for r in session.scalars(select(DocumentRow).where(DocumentRow.needs_cleanup.is_(True)))
         ]
+    if not pending:
+        return 0
+    index = _open(source)
     deleted = 0
     for row_id, key, status in pending:
         if status in _DELETED:
@@ -110,7 +162,7 @@ def cleanup(db: Database, index: VectorIndex) -> int:
     return deleted
 
 
-def repair(db: Database, index: VectorIndex) -> RepairCounts:
+def repair(db: Database, source: IndexSource) -> RepairCounts:
     """Undo versions left staged by an interrupted run and finish pending cleanups."""
     counts = RepairCounts()
     with db.session() as session:
@@ -121,7 +173,7 @@ def repair(db: Database, index: VectorIndex) -> RepairCounts:
             )
         ]
     for row_id, key in staged:
-        index.delete_version(key)  # chunks first: a kill here leaves the row, and we retry
+        _open(source).delete_version(key)  # chunks first: a kill here leaves the row, and we retry
         with db.session() as session:
             row = session.get(DocumentRow, row_id)
             if row is not None:
@@ -131,11 +183,11 @@ def repair(db: Database, index: VectorIndex) -> RepairCounts:
         counts.versions_cleaned = len(
             list(session.scalars(select(DocumentRow.id).where(DocumentRow.needs_cleanup.is_(True))))
         )
-    cleanup(db, index)
+    cleanup(db, source)
     return counts
 
 
-def remove_versions(db: Database, index: VectorIndex, row_ids: Sequence[int]) -> int:
+def remove_versions(db: Database, index: IndexSource, row_ids: Sequence[int]) -> int:
     """Mark rows removed (one transaction), then delete their chunks; returns chunks deleted."""
     if not row_ids:
         return 0

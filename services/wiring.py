@@ -60,12 +60,21 @@ class Components:
 
     settings: Settings
     db: Database
-    index: VectorIndex
     policy: AccessPolicy
+    index_factory: Callable[[], VectorIndex]
     embedder_factory: Callable[[], Embedder]
+    _index: VectorIndex | None = field(default=None, repr=False)
     _embedder: Embedder | None = field(default=None, repr=False)
     _answerer: Answerer | None = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    @property
+    def index(self) -> VectorIndex:
+        """The vector index, opened on first use (a no-op re-ingest never opens it)."""
+        with self._lock:
+            if self._index is None:
+                self._index = self.index_factory()
+            return self._index
 
     def embedder(self) -> Embedder:
         """The embedder, created on first use (loading the model takes seconds)."""
@@ -85,7 +94,7 @@ class Components:
         """An ingestor over this registry and index."""
         return Ingestor(
             self.db,
-            self.index,
+            lambda: self.index,
             self.embedder,
             self.policy,
             self.settings.chunking,
@@ -104,7 +113,7 @@ def build(
     return Components(
         settings=settings,
         db=db,
-        index=index if index is not None else make_index(settings),
+        index_factory=(lambda: index) if index is not None else (lambda: make_index(settings)),
         policy=AccessPolicy.load(settings.policy_file),
         embedder_factory=embedder or (lambda: make_embedder(settings)),
     )

@@ -27,7 +27,7 @@ _real_connect_ex = socket.socket.connect_ex
 _real_getaddrinfo = socket.getaddrinfo
 
 
-class NetworkAccessError(RuntimeError):
+class NetworkAccessError(OSError):
     """Raised when code under test tries to leave the machine."""
 
 
@@ -42,12 +42,17 @@ def _is_loopback(host: Any) -> bool:
         return False
 
 
+ATTEMPTS: list[str] = []
+"""Blocked attempts of the running test (a library may swallow the error; we still fail)."""
+
+
 def _check(address: Any, family: int) -> None:
     if family == socket.AF_UNIX:
         return
     host = address[0] if isinstance(address, tuple) else address
     if not _is_loopback(host):
-        raise NetworkAccessError(f"non-loopback connection attempted to {address!r}")
+        ATTEMPTS.append(f"connect {host}:{address[1] if isinstance(address, tuple) else ''}")
+        raise NetworkAccessError(f"network access blocked in tests: {address!r}")
 
 
 def _guarded_connect(self: socket.socket, address: Any) -> Any:
@@ -62,12 +67,13 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
 
 def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
     if not _is_loopback(host):
-        raise NetworkAccessError(f"DNS lookup attempted for {host!r}")
+        ATTEMPTS.append(f"resolve {host}")
+        raise NetworkAccessError(f"DNS lookup blocked in tests: {host!r}")
     return _real_getaddrinfo(host, *args, **kwargs)
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _no_network() -> Iterator[None]:
+def _network_guard() -> Iterator[None]:
     """Fail any connection or DNS lookup outside the loopback range, for the whole session."""
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
@@ -76,3 +82,30 @@ def _no_network() -> Iterator[None]:
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = _real_getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def no_network() -> Iterator[list[str]]:
+    """Per test: yields the blocked attempts and fails the test if there were any."""
+    ATTEMPTS.clear()
+    yield ATTEMPTS
+    attempts = list(ATTEMPTS)
+    ATTEMPTS.clear()
+    assert not attempts, f"the test tried to reach the network: {attempts}"
+
+
+@pytest.fixture(scope="session")
+def real_corpus_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with a copy of sample_docs indexed by the REAL model into real Chroma, once per
+    session (about a minute on 2 cores). Tests must not modify it; copy it if they need to."""
+    import shutil
+
+    from core.settings import Settings
+    from services.wiring import build
+
+    root = tmp_path_factory.mktemp("real")
+    shutil.copytree(SAMPLE_DOCS, root / "docs")
+    settings = Settings(_env_file=None, home=root / "home")  # type: ignore[call-arg]
+    report = build(settings).ingestor().ingest(root / "docs")
+    assert report.failures == [], report.failures
+    return root

@@ -11,18 +11,22 @@ from tests.conftest import NetworkAccessError
 pytestmark = pytest.mark.unit
 
 
-def test_non_loopback_connection_is_refused() -> None:
+def test_non_loopback_connection_is_refused_and_recorded(no_network: list[str]) -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        with pytest.raises(NetworkAccessError):
+        with pytest.raises(NetworkAccessError, match="blocked"):
             sock.connect(("93.184.216.34", 80))
     finally:
         sock.close()
+    assert no_network == ["connect 93.184.216.34:80"]
+    no_network.clear()  # expected here; any other test with an attempt fails at teardown
 
 
-def test_dns_lookup_of_outside_host_is_refused() -> None:
-    with pytest.raises(NetworkAccessError):
+def test_dns_lookup_of_outside_host_is_refused(no_network: list[str]) -> None:
+    with pytest.raises(OSError, match="blocked"):
         socket.getaddrinfo("huggingface.co", 443)
+    assert no_network == ["resolve huggingface.co"]
+    no_network.clear()
 
 
 def test_loopback_is_allowed() -> None:

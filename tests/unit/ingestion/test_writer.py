@@ -15,7 +15,7 @@ import pytest
 from core.db.engine import Database
 from core.models import Chunk, DocType, DocumentMeta, DocumentStatus, Role
 from core.registry import current_row, ensure_site, rows_for, served_versions
-from ingestion.writer import remove_versions, repair, write_version
+from ingestion.writer import NewVersion, remove_versions, repair, write_version, write_versions
 from retrieval.embedders import HashingEmbedder
 from retrieval.memory_index import InMemoryVectorIndex
 
@@ -173,3 +173,16 @@ def test_remove_versions_deletes_chunks_and_keeps_rows(db: Database) -> None:
     assert index.count() == 0
     with db.session() as s:
         assert [r.status for r in rows_for(s, "D1")] == ["removed"]
+
+
+def test_batch_with_two_revisions_of_one_doc_serves_the_newest(db: Database) -> None:
+    index = CrashingIndex()
+    old, new = meta("1", "a"), meta("2", "b")
+    versions = []
+    for m, current in ((old, False), (new, True)):
+        chunks, vectors = chunks_for(m, 2)
+        versions.append(NewVersion(meta=m, chunks=chunks, vectors=vectors, become_current=current))
+    outcome = write_versions(db, index, versions)
+    assert outcome.superseded == 1 and outcome.replaced_existing == [False, False]
+    assert served(db, index) == {new.version_key: 2}
+    assert index.version_states()[old.version_key].flagged_current == 0

@@ -1,0 +1,225 @@
+"""PDF partitioning with unstructured's ``fast`` strategy, plus the checks it does not do.
+
+Quirks of unstructured 0.27.32 handled here:
+
+* ``partition_pdf`` swallows every text-extraction error (random bytes, a truncated file, a
+  missing pikepdf, and even a failed spaCy model download: the fast strategy classifies text
+  with spaCy too) and returns an empty list. An empty result is therefore diagnosed with pypdf
+  to give a precise reason: unreadable file, password-protected, or no text layer (scanned).
+* The default pdfminer ``line_margin`` (0.5) merges a heading into the paragraph under it
+  (``"1 Safety WARNING: ..."``), which hides section headings; 0.3 keeps them apart.
+* The fast strategy does not detect tables: each cell comes out as its own element, often a
+  ``Title``, which would corrupt the section path, and pdfminer may list the cells column by
+  column. Lines are rebuilt from coordinates: two or more consecutive lines of two or more short
+  elements become one ``Table`` element (``cell | cell`` lines), so a spec table stays whole and
+  next to its heading.
+* Page furniture at page edges is dropped (page numbers; lines repeated verbatim on most pages
+  of a 3+ page document, i.e. running headers and footers); otherwise it would be taken for a
+  section title on every page. This runs after table recovery, so numeric cells are safe.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from core.errors import ParseError
+from ingestion.reasons import one_line
+from ingestion.safety import detect_safety_notices
+from ingestion.spacy_model import prepare_unstructured
+
+PDF_LINE_MARGIN = 0.3
+"""pdfminer line margin: lines closer than this (in line heights) join one text box."""
+
+MAX_CELL_CHARS = 200
+"""Longer elements are paragraphs, never table cells."""
+
+
+def partition_pdf_file(path: Path) -> list[Any]:
+    """Partition ``path`` (strategy ``fast``) into cleaned unstructured elements.
+
+    Raises :class:`ParseError` with a one-line reason when the file is not a readable PDF or has
+    no text layer.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        raise ParseError("not a readable PDF: no %PDF- header (not a PDF file)")
+    if importlib.util.find_spec("pikepdf") is None:
+        raise ParseError("PDF support is incomplete: the pikepdf package is not installed")
+    prepare_unstructured()
+    from unstructured.partition.pdf import partition_pdf
+
+    with _quiet_pypdf():
+        try:
+            elements = partition_pdf(
+                filename=str(path),
+                strategy="fast",
+                languages=["eng"],
+                pdfminer_line_margin=PDF_LINE_MARGIN,
+            )
+        except Exception as exc:
+            raise ParseError(f"not a readable PDF: {one_line(exc)}") from None
+        if not any(str(el.text).strip() for el in elements):
+            raise ParseError(diagnose_empty_pdf(path))
+    return drop_page_furniture(merge_table_rows(elements))
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """Silence pypdf's warnings ("EOF marker not found"...): failures are reported by us."""
+    pypdf_logger = logging.getLogger("pypdf")
+    level = pypdf_logger.level
+    pypdf_logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        pypdf_logger.setLevel(level)
+
+
+def diagnose_empty_pdf(path: Path) -> str:
+    """Explain why a PDF gave no text: unreadable, encrypted, extraction failure, or scanned."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return "not a readable PDF: it is password-protected"
+        if len(reader.pages) == 0:
+            return "not a readable PDF: it has no pages"
+        has_text = any(page.extract_text().strip() for page in reader.pages)
+    except Exception as exc:
+        return f"not a readable PDF: damaged or truncated file ({one_line(exc)})"
+    if has_text:
+        return "not a readable PDF: text extraction failed (damaged or unusual file)"
+    return "no extractable text (scanned or image-only PDF; OCR is not supported)"
+
+
+_PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(?:page|seite|p\.)?\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?[-–—\s]*$",
+    re.IGNORECASE,
+)
+
+
+def _furniture_key(text: str) -> str:
+    """Normalise a line for header/footer detection: case and whitespace folded."""
+    return " ".join(text.split()).casefold()
+
+
+def _edge_elements(elements: Sequence[Any]) -> list[Any]:
+    """The first two and last two elements of every page: where headers and footers sit."""
+    by_page: dict[int, list[Any]] = defaultdict(list)
+    for el in elements:
+        by_page[el.metadata.page_number].append(el)
+    edges = {id(el): el for page in by_page.values() for el in (*page[:2], *page[-2:])}
+    return list(edges.values())
+
+
+def drop_page_furniture(elements: Sequence[Any]) -> list[Any]:
+    """Drop page furniture at page edges: page numbers (``12``, ``Page 3 of 9``) and, in
+    documents of three pages or more, identical lines on most pages (running headers/footers).
+
+    Headings that merely look alike (``3 Lubrication``, ``4 Seals``) are kept; safety notices
+    are never dropped.
+    """
+    edges = _edge_elements(elements)
+    all_pages = {el.metadata.page_number for el in elements}
+    pages: dict[str, set[int]] = defaultdict(set)
+    for el in edges:
+        if len(el.text) <= MAX_CELL_CHARS and not detect_safety_notices(el.text):
+            pages[_furniture_key(el.text)].add(el.metadata.page_number)
+    repeated = {key for key, seen in pages.items() if len(seen) * 2 > len(all_pages) >= 3}
+    furniture = {
+        id(el) for el in edges if _PAGE_NUMBER.match(el.text) or _furniture_key(el.text) in repeated
+    }
+    return [el for el in elements if id(el) not in furniture]
+
+
+def _y_range(el: Any) -> tuple[float, float] | None:
+    """Vertical extent of an element on its page, or None without coordinates."""
+    coords = el.metadata.coordinates
+    if coords is None or not coords.points:
+        return None
+    ys = [point[1] for point in coords.points]
+    return min(ys), max(ys)
+
+
+def _x0(el: Any) -> float:
+    """Left edge of an element (0 without coordinates)."""
+    coords = el.metadata.coordinates
+    return min(point[0] for point in coords.points) if coords and coords.points else 0.0
+
+
+def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """True when two vertical ranges overlap by more than half the smaller height."""
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    return overlap > 0.5 * max(min(a[1] - a[0], b[1] - b[0]), 1e-6)
+
+
+def _page_lines(items: list[tuple[int, Any]]) -> list[list[tuple[int, Any]]]:
+    """Cluster one page's (index, element) pairs into visual lines, top to bottom.
+
+    Elements longer than :data:`MAX_CELL_CHARS` are paragraphs: always a line of their own.
+    """
+    placed = [(r, i, el) for i, el in items if (r := _y_range(el)) is not None]
+    lines: list[tuple[tuple[float, float], list[tuple[int, Any]]]] = []
+    for y_range, index, el in sorted(placed, key=lambda t: (t[0][0], t[1])):
+        is_cell = len(el.text) <= MAX_CELL_CHARS
+        last = lines[-1] if lines else None
+        if (
+            last
+            and is_cell
+            and len(last[1][0][1].text) <= MAX_CELL_CHARS
+            and _overlaps(last[0], y_range)
+        ):
+            last[1].append((index, el))
+        else:
+            lines.append((y_range, [(index, el)]))
+    return [cells for _, cells in lines]
+
+
+def _table_element(lines: list[list[tuple[int, Any]]]) -> Any:
+    """One unstructured ``Table`` element with ``cell | cell`` lines, top to bottom."""
+    from unstructured.documents.elements import ElementMetadata, Table
+
+    rows = [sorted((el for _, el in line), key=_x0) for line in lines]
+    text = "\n".join(" | ".join(" ".join(el.text.split()) for el in row) for row in rows)
+    page = rows[0][0].metadata.page_number
+    return Table(text=text, metadata=ElementMetadata(page_number=page))
+
+
+def _page_tables(lines: list[list[tuple[int, Any]]]) -> Iterator[list[list[tuple[int, Any]]]]:
+    """Runs of two or more consecutive multi-cell lines (top to bottom) on one page."""
+    run: list[list[tuple[int, Any]]] = []
+    for line in [*lines, []]:
+        if len(line) >= 2:
+            run.append(line)
+            continue
+        if len(run) >= 2:
+            yield run
+        run = []
+
+
+def merge_table_rows(elements: Sequence[Any]) -> list[Any]:
+    """Replace each grid of short elements (2+ lines of 2+ cells) by one Table element.
+
+    pdfminer may list a table row by row or column by column; lines are rebuilt from
+    coordinates. The table takes the list position of its first element.
+    """
+    by_page: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+    for index, el in enumerate(elements):
+        by_page[el.metadata.page_number].append((index, el))
+    replaced: dict[int, Any] = {}
+    dropped: set[int] = set()
+    for items in by_page.values():
+        for table in _page_tables(_page_lines(items)):
+            indices = sorted(index for line in table for index, _ in line)
+            replaced[indices[0]] = _table_element(table)
+            dropped.update(indices[1:])
+    return [replaced.get(i, el) for i, el in enumerate(elements) if i not in dropped]
