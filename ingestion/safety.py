@@ -10,7 +10,9 @@ A sentence (or a whole line) is a *safety notice* when either
 
 Notices are returned verbatim (only surrounding whitespace stripped), in text order, without
 duplicates. The rules are a plain keyword table on purpose: auditable by a safety officer,
-deterministic, and cheap enough to run on every chunk at ingestion time.
+deterministic, and cheap enough to run on every chunk at ingestion time. The table is narrow on
+purpose: a notice block that flags every sentence mentioning caustic or isolation teaches
+operators to skip it; hazards are flagged by the words that name a hazard or a protection.
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ HAZARD_PATTERNS: tuple[tuple[str, str], ...] = (
     ("lockout/tagout", r"\block[\s-]*out\b|\btag[\s-]*out\b|\bLOTO\b"),
     ("hazardous or stored energy", r"\bhazardous\s+energ(?:y|ies)\b|\bstored\s+energy\b"),
     ("zero energy state", r"\bzero[\s-]+energy\b|\bde-?energi[sz](?:e|ed|es|ing|ation)\b"),
-    ("energy isolation", r"\bisolat(?:e|ed|es|ing|ion)\b|\bisolator\b"),
+    (
+        "energy isolation",
+        r"\b(?:energy|electrical|pneumatic|hydraulic|steam)\s+isolation\b|\bisolation\s+points?\b"
+        r"|\bisolator\b|\bisolation\s+of\s+(?:all\s+)?(?:energy|power)\b"
+        r"|\bisolate\s+(?:the\s+)?(?:\w+\s+)?(?:power|energy|supply|drive|motor|air|steam|valve|breaker)\b",
+    ),
     ("personal protective equipment", r"\bPPE\b|\bpersonal\s+protective\s+equipment\b"),
     (
         "protective gear",
@@ -34,9 +41,12 @@ HAZARD_PATTERNS: tuple[tuple[str, str], ...] = (
     ("confined space", r"\bconfined[\s-]+spaces?\b"),
     ("arc flash", r"\barc[\s-]+flash\b"),
     ("electrical shock", r"\belectric(?:al)?\s+shock\b|\belectrocut\w*\b|\bhigh\s+voltage\b"),
-    ("chemical burns", r"\bchemical\s+burns?\b|\bcaustic\b|\bcorrosive\b"),
-    ("burns and hot surfaces", r"\bburns?\b|\bhot\s+surfaces?\b|\bscald\w*\b"),
-    ("crush and entanglement", r"\bpinch\s+points?\b|\bcrush\w*\b|\bentangle\w*\b"),
+    ("chemical burns", r"\bchemical\s+burns?\b|\bcorrosive\s+to\s+(?:skin|eyes)\b"),
+    ("burns and hot surfaces", r"\bsevere\s+burns?\b|\bhot\s+surfaces?\b|\bscald\w*\b"),
+    (
+        "crush and entanglement",
+        r"\bpinch\s+points?\b|\bcrush(?:ing)?\s+(?:hazard|injur\w*|zone)\b|\bentangle\w*\b",
+    ),
     ("falls from height", r"\bfall\s+(?:protection|arrest)\b"),
 )
 """Hazard keyword table: (what it covers, case-insensitive regex)."""

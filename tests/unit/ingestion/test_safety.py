@@ -57,6 +57,9 @@ def test_hazard_keywords(sentence: str) -> None:
         "Record the batch number in the log.",
         "Warning lights are green during normal operation.",
         "Check the label alignment. Note: adjust the guide rail.",
+        "Dose caustic to pH 10.5 in the scrubber sump.",
+        "Isolate the failed batch in quarantine bay Q2.",
+        "The heater burns out if run dry.",
     ],
 )
 def test_ordinary_text_has_no_notices(text: str) -> None:
