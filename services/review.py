@@ -115,6 +115,14 @@ class InteractionDetail(BaseModel):
     reviews: list[ReviewRecord]
 
 
+def date_span(value: object) -> tuple[date | None, date | None]:
+    """A date-range widget's value (a date, or a tuple of 0 to 2 dates while picking) as
+    (from, to); a single date means from that day on."""
+    days = list(value) if isinstance(value, tuple | list) else [value]
+    picked = [d for d in days if isinstance(d, date)]
+    return (picked[0] if picked else None, picked[1] if len(picked) > 1 else None)
+
+
 def _allowed_sites(reviewer: User, wanted: list[str]) -> list[str]:
     require_page(reviewer.role, Page.REVIEW)
     outside = sorted(set(wanted) - reviewer.sites)

@@ -61,13 +61,32 @@ def check_source_access(user: User, source: CurrentSource) -> None:
         raise AccessDeniedError(f"{user.username!r} may not open {source.doc_id}")
 
 
-def can_download(db: Database, user: User, doc_id: str) -> bool:
-    """True when the user may download the current version (cheap: one registry read)."""
+class DownloadInfo(BaseModel):
+    """What a download button needs before the click: the file name, type and revision."""
+
+    doc_id: str
+    revision: str
+    file_name: str
+    mime: str
+
+
+def download_info(db: Database, user: User, doc_id: str) -> DownloadInfo | None:
+    """The current version's file details when the user may download it, else None.
+
+    Cheap (one registry read, no file read): the bytes are read by :func:`open_source` on click.
+    """
     try:
-        check_source_access(user, current_source(db, doc_id))
+        source = current_source(db, doc_id)
+        check_source_access(user, source)
     except (AccessDeniedError, NotFoundError):
-        return False
-    return True
+        return None
+    name = Path(source.source_path).name
+    return DownloadInfo(
+        doc_id=source.doc_id,
+        revision=source.revision,
+        file_name=name,
+        mime=mimetypes.guess_type(name)[0] or "application/octet-stream",
+    )
 
 
 def open_source(db: Database, user: User, doc_id: str, max_bytes: int) -> SourceFile:

@@ -1,0 +1,95 @@
+"""Admin page: index status per site, re-index with progress, evaluation trend, users."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.ui import session
+from app.ui.progress import StreamlitProgress
+from core.errors import PlantCopilotError
+from services.access import Page
+from services.admin import accounts, latest_eval_runs, overview, reindex
+
+auth = session.guard(Page.ADMIN)
+comps = session.components()
+user = auth.user
+
+st.title("Admin")
+
+st.header("Index status")
+status = overview(comps, user)
+st.dataframe(
+    [
+        {
+            "site": s.site,
+            "current documents": s.documents_current,
+            "superseded": s.documents_superseded,
+            "chunks": s.chunks_current,
+        }
+        for s in status.sites
+    ],
+    hide_index=True,
+    width="stretch",
+)
+st.caption(f"{status.chunks_in_index} chunks in the vector index.")
+if status.last_run:
+    run = status.last_run
+    st.caption(
+        f"Last run #{run.id} ({run.kind}) {run.status}, started {run.started_at:%Y-%m-%d %H:%M} UTC, "
+        f"{len(run.failures)} failure(s)."
+    )
+
+st.header("Re-index")
+with st.form("reindex"):
+    choice = st.selectbox("Site", ["all sites", *(s.site for s in status.sites)], key="ad_site")
+    full = st.checkbox("Full rebuild (re-parse and re-embed everything)", key="ad_full")
+    start = st.form_submit_button("Start re-index", type="primary")
+if start:
+    bar = st.progress(0.0, text="Starting…")
+    site = None if choice == "all sites" else choice
+    try:
+        report = reindex(comps, user, site, full, StreamlitProgress(bar))
+    except PlantCopilotError as exc:
+        st.error(str(exc))
+    else:
+        d, c = report.documents, report.chunks
+        st.success(
+            f"Re-index done in {report.elapsed_s:.1f} s: {d.updated} updated, {d.unchanged} unchanged, "
+            f"{d.failed} failed; {c.embedded} chunks embedded."
+        )
+        for failure in report.failures:
+            st.warning(f"{failure.path}: {failure.reason}")
+
+st.header("Retrieval quality")
+runs = latest_eval_runs(comps.db)
+if not runs:
+    st.info("No evaluation runs yet.")
+else:
+    latest = runs[-1]
+    cols = st.columns(min(4, max(1, len(latest.metrics))))
+    for col, (name, value) in zip(cols, sorted(latest.metrics.items())[:4], strict=False):
+        col.metric(name, f"{value:.3f}")
+    trend = {
+        name: [r.metrics.get(name) for r in runs]
+        for name in sorted({k for r in runs for k in r.metrics})
+    }
+    st.line_chart(trend)
+    st.caption(f"{len(runs)} run(s), oldest first; latest {latest.at or latest.run_id}.")
+
+st.header("Users")
+st.dataframe(
+    [
+        {
+            "username": a.username,
+            "name": a.display_name,
+            "role": a.role.value,
+            "sites": ", ".join(a.sites),
+            "disabled": a.disabled,
+            "last login (UTC)": f"{a.last_login:%Y-%m-%d %H:%M}" if a.last_login else "never",
+        }
+        for a in accounts(comps.db, user)
+    ],
+    hide_index=True,
+    width="stretch",
+)
+st.caption("Manage accounts with `plant-copilot users add|disable|passwd`.")
