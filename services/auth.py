@@ -9,6 +9,7 @@ reveal which usernames exist.
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -58,7 +59,7 @@ class _Outcome(Enum):
 
 
 def _lock_message(until: datetime, now: datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
     return f"account locked after too many failed logins; try again in {minutes} minute(s)"
 
 
