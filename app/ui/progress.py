@@ -20,7 +20,10 @@ class StreamlitProgress:
         """Work on ``total_docs`` documents begins."""
         self._total = total_docs
         self._start = time.perf_counter()
-        self._bar.progress(0.0 if total_docs else 1.0, text=f"0 / {total_docs} documents")
+        if total_docs:
+            self._bar.progress(0.0, text=f"0 / {total_docs} documents")
+        else:
+            self._bar.progress(1.0, text="Every document is unchanged: nothing to re-index")
 
     def advanced(self, docs: int, chunks: int, label: str) -> None:
         """More documents are done: move the bar and show the rates."""
