@@ -70,12 +70,14 @@ def _answer(turn: ChatTurn, fresh: bool, delay: float) -> None:
     parts = split_answer(turn.answer)
     if parts.notices:
         notices = "  \n".join(to_markdown(n) for n in parts.notices)
-        st.warning(f"**Safety notices**  \n{notices}", icon=":material/warning:")
+        with st.container(key=f"notices-{turn.interaction_id}"):
+            st.warning(f"**Safety notices**  \n{notices}", icon=":material/warning:")
     body = to_markdown(parts.body)
-    if fresh:
-        st.write_stream(_paced(stream_pieces(body), delay))
-    else:
-        st.markdown(body)
+    with st.container(key=f"answer-{turn.interaction_id}"):
+        if fresh:
+            st.write_stream(_paced(stream_pieces(body), delay))
+        else:
+            st.markdown(body)
 
 
 def _sources(

@@ -20,11 +20,14 @@ from services.access import Page, pages_for  # noqa: E402
 from services.auth import AuthSession, logout  # noqa: E402
 
 SCREENS_DIR = Path(__file__).with_name("screens")
+# Emoji, not ":material/...:" icons: a page icon becomes the tab's favicon, and Streamlit
+# fetches Material favicons from fonts.gstatic.com (emoji are drawn locally as inline SVG).
 PAGE_SPECS: dict[Page, tuple[str, str]] = {
     Page.CHAT: ("Chat", ":material/chat:"),
     Page.REVIEW: ("Review", ":material/fact_check:"),
     Page.ADMIN: ("Admin", ":material/admin_panel_settings:"),
 }
+APP_ICON = "🏭"
 
 
 def _page(page: Page) -> st.Page:
@@ -49,7 +52,7 @@ def _sidebar(auth: AuthSession) -> None:
 
 def main() -> None:
     """Check the session, then show the login page or the role's pages."""
-    st.set_page_config(page_title="Plant Copilot", page_icon=":material/factory:", layout="wide")
+    st.set_page_config(page_title="Plant Copilot", page_icon=APP_ICON, layout="wide")
     comps = session.components()
     auth = session.current_auth(comps)
     if auth is None:

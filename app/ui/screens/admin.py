@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app.ui import session
@@ -18,7 +19,7 @@ st.title("Admin")
 
 st.header("Index status")
 status = overview(comps, user)
-st.dataframe(
+sites_table = pd.DataFrame(
     [
         {
             "site": s.site,
@@ -27,10 +28,9 @@ st.dataframe(
             "chunks": s.chunks_current,
         }
         for s in status.sites
-    ],
-    hide_index=True,
-    width="stretch",
+    ]
 )
+st.table(sites_table.set_index("site") if not sites_table.empty else sites_table)
 st.caption(f"{status.chunks_in_index} chunks in the vector index.")
 if status.last_run:
     run = status.last_run

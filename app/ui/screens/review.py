@@ -29,6 +29,7 @@ user = auth.user
 
 FEEDBACK_CHOICES = {"any": "Any", "up": "Thumbs up", "down": "Thumbs down", "none": "None"}
 ABSTAINED_CHOICES = {"any": None, "answered": False, "abstained": True}
+ABSTAINED_LABELS = {"any": "Any", "answered": "Answered", "abstained": "Abstained"}
 
 
 def _filters() -> ReviewFilter:
@@ -45,7 +46,12 @@ def _filters() -> ReviewFilter:
             format_func=lambda k: FEEDBACK_CHOICES[k],
             key="rv_fb",
         )
-        answered = st.selectbox("Answer", list(ABSTAINED_CHOICES), key="rv_abstained")
+        answered = st.selectbox(
+            "Answer",
+            list(ABSTAINED_CHOICES),
+            format_func=lambda k: ABSTAINED_LABELS[k],
+            key="rv_abstained",
+        )
     start, end = date_span(span)
     return ReviewFilter(
         sites=sites,

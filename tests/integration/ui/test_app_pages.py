@@ -53,6 +53,14 @@ def page_paths(at: AppTest) -> set[str]:
     return {Path(str(info["script_path"])).stem for info in at._registered_pages.values()}
 
 
+def flat_kinds(block: Any) -> list[str]:
+    """Element type names under a block, depth first, in display order."""
+    kinds: list[str] = []
+    for child in block.children.values():
+        kinds += flat_kinds(child) if hasattr(child, "children") else [type(child).__name__]
+    return kinds
+
+
 def texts(elements: Any) -> str:
     return "\n".join(str(e.value) for e in elements)
 
@@ -128,8 +136,8 @@ def test_chat_renders_notices_above_the_answer_then_sources(app: AppTest) -> Non
     app.chat_input(key="chat_question").set_value(LOCKOUT_Q).run()
     assert not app.exception and not app.error
     assistant = app.chat_message[1]
-    kinds = [type(e).__name__ for e in assistant.children.values()]
-    assert kinds.index("Warning") < kinds.index("Markdown")
+    kinds = flat_kinds(assistant)
+    assert kinds.index("Warning") < kinds.index("Markdown") < kinds.index("DownloadButton")
     assert texts(app.warning).startswith("**Safety notices**")
     answer = assistant.markdown[0].value
     assert "**[1]**" in answer and "lock" in answer.lower()
@@ -231,9 +239,10 @@ def test_admin_page_shows_index_status_eval_placeholder_and_users(app: AppTest) 
     login(app, "ada")
     app.switch_page("screens/admin.py").run()
     assert not app.exception
-    status = app.dataframe[0].value
-    assert set(status["site"]) >= {"brookfield", "calder", "dunmore", "all"}
+    status = app.table[0].value
+    assert set(status.index) >= {"brookfield", "calder", "dunmore", "all"}
+    assert status.loc["brookfield", "current documents"] == 4
     assert "No evaluation runs yet." in texts(app.info)
-    assert list(app.dataframe[1].value["username"]) == ["ada", "olivia", "quinn", "theo"]
+    assert list(app.dataframe[0].value["username"]) == ["ada", "olivia", "quinn", "theo"]
     app.button(key="FormSubmitter:reindex-Start re-index").click().run()
     assert "Re-index done" in texts(app.success)
