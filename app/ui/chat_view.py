@@ -44,9 +44,9 @@ def render_turn(
             _abstention(turn)
         else:
             _answer(turn, fresh, delay)
-            _sources(
-                db, user, source_views(turn.citations, turn.answer), turn.interaction_id, max_bytes
-            )
+            with st.container(key=f"sources-{turn.interaction_id}"):
+                views = source_views(turn.citations, turn.answer)
+                _sources(db, user, views, turn.interaction_id, max_bytes)
         _feedback(db, user, turn)
 
 

@@ -128,7 +128,8 @@ def _dispose(interaction_id: int) -> None:
             except PlantCopilotError as exc:
                 st.error(str(exc))
             else:
-                st.success("Disposition recorded.")
+                st.session_state["rv_done"] = "Disposition recorded."
+                st.rerun()  # redraw the detail with the new review in it
 
 
 st.title("Review")
@@ -157,4 +158,7 @@ if items:
     )
     if chosen is not None:
         _detail(interaction_detail(comps.db, user, chosen))
+        done = st.session_state.pop("rv_done", None)
+        if done:
+            st.success(done)
         _dispose(chosen)
