@@ -6,7 +6,7 @@ implement them (a real one and a deterministic fake each), and ``services.wiring
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -86,6 +86,20 @@ class VectorIndex(Protocol):
 
     def chunks_of_version(self, version_key: str) -> list[Chunk]:
         """Every chunk of one version, ordered by ordinal."""
+        ...
+
+    def chunks_at(self, version_key: str, ordinals: Sequence[int]) -> list[Chunk]:
+        """The chunks of one version at these ordinals, ordered by ordinal; missing ones skipped.
+
+        Lets retrieval fetch a hit's neighbours without reading a whole long manual.
+        """
+        ...
+
+    def all_chunks(self) -> Iterator[ScoredChunk]:
+        """Every stored chunk with its current flag (score 0), read in pages.
+
+        For rebuilding derived indexes (the keyword index); order is unspecified.
+        """
         ...
 
     def count(self) -> int:

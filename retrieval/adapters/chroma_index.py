@@ -187,6 +187,30 @@ class ChromaVectorIndex:
                 chunks.append(chunk_codec.decode(cid, text, meta)[0])
         return sorted(chunks, key=lambda c: c.ordinal)
 
+    def chunks_at(self, version_key: str, ordinals: Sequence[int]) -> list[Chunk]:
+        """Chunks of a version at the given ordinals (one filtered get), ordered by ordinal."""
+        wanted = sorted(set(int(o) for o in ordinals))
+        if not wanted:
+            return []
+        where = {"$and": [{"version_key": version_key}, {"ordinal": {"$in": wanted}}]}
+        chunks = [
+            chunk_codec.decode(cid, text, meta)[0]
+            for page in self._pages(where, include=["metadatas", "documents"])
+            for cid, text, meta in zip(
+                page["ids"], page["documents"], page["metadatas"], strict=True
+            )
+        ]
+        return sorted(chunks, key=lambda c: c.ordinal)
+
+    def all_chunks(self) -> Iterator[ScoredChunk]:
+        """Every chunk with its served flag, read page by page."""
+        for page in self._pages(None, include=["metadatas", "documents"]):
+            for cid, text, meta in zip(
+                page["ids"], page["documents"], page["metadatas"], strict=True
+            ):
+                chunk, current = chunk_codec.decode(cid, text, meta)
+                yield ScoredChunk(chunk=chunk, score=0.0, current=current)
+
     def count(self) -> int:
         """Chunks stored."""
         return int(_guard("count", self._collection.count))
