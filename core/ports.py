@@ -107,6 +107,29 @@ class VectorIndex(Protocol):
         ...
 
 
+class KeywordHit(BaseModel):
+    """A chunk id found by keyword search, with its (BM25) score: higher is better."""
+
+    chunk_id: str
+    score: float
+
+
+class KeywordIndex(Protocol):
+    """Lexical search over chunk texts, scope-filtered inside the query like the vector index."""
+
+    def search(self, question: str, scope: AccessScope, k: int) -> list[KeywordHit]:
+        """Up to k chunk ids inside the scope that share terms with the question, best first."""
+        ...
+
+
+class Reranker(Protocol):
+    """Scores (question, passage) pairs jointly; used to reorder the fused candidates."""
+
+    def score(self, question: str, passages: Sequence[str]) -> list[float]:
+        """One relevance score per passage, higher is better, deterministic for a given input."""
+        ...
+
+
 class Retriever(Protocol):
     """Finds the chunks inside an access scope that best match a question."""
 

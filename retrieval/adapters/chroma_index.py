@@ -16,7 +16,7 @@ import numpy as np
 from chromadb.config import Settings as ChromaClientSettings
 
 from core.errors import BackendUnavailableError
-from core.models import AccessScope, Chunk
+from core.models import AccessScope, Chunk, Role
 from core.ports import ScoredChunk, VersionState
 from retrieval import chunk_codec
 
@@ -61,10 +61,40 @@ class ChromaVectorIndex:
         self._collection = _guard(
             "open collection",
             lambda: client.get_or_create_collection(
-                collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+                collection,
+                embedding_function=None,
+                metadata={"hnsw:space": "cosine", "scope_codec": chunk_codec.SCOPE_CODEC},
             ),
         )
         self._max_batch = int(_guard("batch size", client.get_max_batch_size))
+        if (self._collection.metadata or {}).get("scope_codec") != chunk_codec.SCOPE_CODEC:
+            self._migrate_scope_fields()
+
+    def _migrate_scope_fields(self) -> None:
+        """Write the single-clause scope fields on chunks stored by an older codec (once)."""
+        for page in self._pages(None, include=["metadatas"]):
+            self._update_scope(page["ids"], page["metadatas"], None)
+        meta = {k: v for k, v in (self._collection.metadata or {}).items() if "hnsw:" not in k}
+        meta["scope_codec"] = chunk_codec.SCOPE_CODEC
+        _guard("migrate", lambda: self._collection.modify(metadata=meta))
+
+    def _update_scope(
+        self, ids: Sequence[str], metas: Sequence[dict[str, Any]], current: bool | None
+    ) -> None:
+        """Rewrite the current flag (when given) and scope fields of chunks, in batches."""
+        updates: list[dict[str, Any]] = []
+        for meta in metas:
+            flag = bool(meta.get("current")) if current is None else current
+            audience = frozenset(r for r in Role if meta.get(chunk_codec.role_key(r)))
+            fields = chunk_codec.scope_fields(str(meta["site"]), audience, flag)
+            updates.append({"current": flag, **fields})
+        for start in range(0, len(ids), self._max_batch):
+            call = partial(
+                self._collection.update,
+                ids=list(ids[start : start + self._max_batch]),
+                metadatas=updates[start : start + self._max_batch],
+            )
+            _guard("update", call)
 
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray, current: bool) -> None:
         """Upsert chunks in batches no larger than the server accepts."""
@@ -103,13 +133,12 @@ class ChromaVectorIndex:
     def set_current(self, version_key: str, current: bool) -> int:
         """Flip the served flag of every chunk of a version that does not have it yet."""
         where = {"$and": [{"version_key": version_key}, {"current": not current}]}
-        ids = self._ids_where(where)
-        for start in range(0, len(ids), self._max_batch):
-            part = ids[start : start + self._max_batch]
-            call = partial(
-                self._collection.update, ids=part, metadatas=[{"current": current} for _ in part]
-            )
-            _guard("update", call)
+        ids: list[str] = []
+        metas: list[dict[str, Any]] = []
+        for page in self._pages(where, include=["metadatas"]):
+            ids.extend(page["ids"])
+            metas.extend(page["metadatas"])
+        self._update_scope(ids, metas, current)
         return len(ids)
 
     def delete_version(self, version_key: str) -> int:

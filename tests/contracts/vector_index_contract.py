@@ -141,3 +141,13 @@ class VectorIndexContract:
         assert [got[f"v1-{i}"][0] for i in range(3)] == [True, True, True]
         assert [got[f"v2-{i}"][0] for i in range(2)] == [False, False]
         assert got["v1-1"][1] == make_chunk("D1", "v1", 1, "text 1")
+
+    def test_set_current_changes_what_query_sees(self, index: VectorIndex) -> None:
+        add(index, [make_chunk("D1", "v1", 0, "pump seal")], current=False)
+        vector = EMB.embed_query("pump seal")
+        assert index.query(vector, scope(), 5) == []
+        index.set_current("v1", True)
+        assert [h.chunk.chunk_id for h in index.query(vector, scope(), 5)] == ["v1-0"]
+        index.set_current("v1", False)
+        assert index.query(vector, scope(), 5) == []
+        assert len(index.query(vector, scope(superseded=True), 5)) == 1

@@ -1,0 +1,149 @@
+"""BM25 keyword search with bm25s, with the access scope applied inside the scoring.
+
+A :class:`BM25Snapshot` is an immutable BM25 matrix over every chunk of the vector index at one
+index generation, plus one small array per scope attribute (site code, audience bits, current
+flag). A query computes a 0/1 mask from the scope and passes it to bm25s as ``weight_mask``,
+which multiplies the scores before top-k selection: an out-of-scope chunk scores 0 and can never
+be selected, whatever k is. (llama-index's BM25Retriever also uses ``weight_mask``, but fixes its
+filters when the retriever is built, so it cannot take a per-query scope.)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from bm25s.tokenization import Tokenized
+
+from core.models import AccessScope, Role
+from core.ports import KeywordHit, ScoredChunk
+from retrieval.adapters.analyzer import ANALYZER_VERSION, analyze, query_terms
+
+_ROLES = tuple(Role)
+_ROLE_BIT = {role: np.uint8(1 << i) for i, role in enumerate(_ROLES)}
+_META = "snapshot.json"
+_ARRAYS = "scope.npz"
+_MODEL = "bm25"
+
+
+class BM25Snapshot:
+    """BM25 over a fixed set of chunks; rows are in chunk_id order, so ties break by id."""
+
+    def __init__(
+        self,
+        model: bm25s.BM25 | None,
+        chunk_ids: list[str],
+        sites: list[str],
+        arrays: dict[str, np.ndarray],
+        generation: int,
+    ) -> None:
+        self._model = model
+        self.chunk_ids = chunk_ids
+        self._sites = sites
+        self._site_codes = arrays["site_codes"]
+        self._audience = arrays["audience"]
+        self._current = arrays["current"]
+        self.generation = generation
+
+    @property
+    def size(self) -> int:
+        """Number of chunks indexed."""
+        return len(self.chunk_ids)
+
+    @classmethod
+    def build(cls, items: Iterable[ScoredChunk], generation: int) -> BM25Snapshot:
+        """Index every chunk (served or not: the mask decides per query)."""
+        rows = sorted(items, key=lambda s: s.chunk.chunk_id)
+        sites = sorted({s.chunk.site for s in rows})
+        code = {site: i for i, site in enumerate(sites)}
+        arrays: dict[str, np.ndarray] = {
+            "site_codes": np.array([code[s.chunk.site] for s in rows], dtype=np.int32),
+            "audience": np.array([_audience_bits(s.chunk.audience) for s in rows], dtype=np.uint8),
+            "current": np.array([s.current for s in rows], dtype=bool),
+        }
+        model = _index([analyze(s.chunk.text) for s in rows])
+        return cls(model, [s.chunk.chunk_id for s in rows], sites, arrays, generation)
+
+    def mask(self, scope: AccessScope) -> np.ndarray:
+        """True for chunks inside ``scope`` (site incl. company-wide, role, current)."""
+        codes = [i for i, site in enumerate(self._sites) if site in scope.readable_sites]
+        mask = np.isin(self._site_codes, np.array(codes, dtype=np.int32))
+        mask &= (self._audience & _ROLE_BIT[scope.role]) != 0
+        if not scope.include_superseded:
+            mask &= self._current
+        return mask
+
+    def search(self, question: str, scope: AccessScope, k: int) -> list[KeywordHit]:
+        """Top k in-scope chunks with a positive BM25 score, best first, ties by chunk_id."""
+        if self._model is None or k <= 0:
+            return []
+        vocab = self._model.vocab_dict
+        ids = [vocab[t] for t in query_terms(question) if t in vocab and t]
+        mask = self.mask(scope)
+        if not ids or not mask.any():
+            return []
+        scores = self._model.get_scores_from_ids(ids, weight_mask=mask.astype(np.float32))
+        found = np.flatnonzero((scores > 0) & mask)
+        if len(found) > k:
+            found = found[np.argpartition(-scores[found], k - 1)[:k]]
+        order = found[np.lexsort((found, -scores[found]))]
+        return [KeywordHit(chunk_id=self.chunk_ids[i], score=float(scores[i])) for i in order]
+
+    def save(self, directory: Path) -> None:
+        """Write the snapshot into ``directory`` (which must not exist yet)."""
+        directory.mkdir(parents=True)
+        meta = {
+            "analyzer": ANALYZER_VERSION,
+            "generation": self.generation,
+            "chunk_ids": self.chunk_ids,
+            "sites": self._sites,
+        }
+        (directory / _META).write_text(json.dumps(meta), encoding="utf-8")
+        np.savez(
+            directory / _ARRAYS,
+            site_codes=self._site_codes,
+            audience=self._audience,
+            current=self._current,
+        )
+        if self._model is not None:
+            self._model.save(str(directory / _MODEL), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> BM25Snapshot | None:
+        """Read a saved snapshot; None when missing, incomplete or from another analyzer."""
+        try:
+            meta = json.loads((directory / _META).read_text(encoding="utf-8"))
+            if meta.get("analyzer") != ANALYZER_VERSION:
+                return None
+            with np.load(directory / _ARRAYS) as npz:
+                arrays = {name: npz[name] for name in ("site_codes", "audience", "current")}
+            model = None
+            if meta["chunk_ids"]:
+                model = bm25s.BM25.load(str(directory / _MODEL), load_corpus=False)
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(model, list(meta["chunk_ids"]), list(meta["sites"]), arrays, meta["generation"])
+
+
+def _audience_bits(audience: Iterable[Role]) -> int:
+    bits = 0
+    for role in audience:
+        bits |= int(_ROLE_BIT[role])
+    return bits
+
+
+def _index(corpus_tokens: list[list[str]]) -> bm25s.BM25 | None:
+    """A Lucene-variant BM25 (scores are 0 for chunks sharing no term with the query).
+
+    None when no chunk has a single token (nothing can ever match).
+    """
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(t, len(vocab)) for t in tokens] for tokens in corpus_tokens]
+    if not vocab:
+        return None
+    model = bm25s.BM25(method="lucene")
+    model.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
+    return model
