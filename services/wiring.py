@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from core.db.engine import Database
 from core.policy import AccessPolicy
-from core.ports import Embedder, VectorIndex
+from core.ports import Embedder, Reranker, Retriever, VectorIndex
 from core.settings import Settings
 from ingestion.pipeline import Ingestor
 
@@ -38,6 +38,32 @@ def make_index(settings: Settings) -> VectorIndex:
     return ChromaVectorIndex(client, chroma.collection)
 
 
+def make_reranker(settings: Settings) -> Reranker | None:
+    """The cross-encoder reranker when a local model directory is configured, else None."""
+    path = settings.retrieval.rerank_model_path
+    if path is None:
+        return None
+    from retrieval.adapters.cross_encoder import CrossEncoderReranker
+
+    return CrossEncoderReranker(path)
+
+
+def make_retriever(
+    settings: Settings, db: Database, index: VectorIndex, embedder: Embedder
+) -> Retriever:
+    """Hybrid retriever: dense over ``index``, BM25 synced to the index generation, fused."""
+    from retrieval.adapters.bm25_index import BM25Snapshot
+    from retrieval.hybrid import HybridRetriever
+    from retrieval.keyword_index import SyncedKeywordIndex
+
+    keyword = SyncedKeywordIndex(
+        index, db, BM25Snapshot.build, BM25Snapshot.load, settings.keyword_path
+    )
+    return HybridRetriever(
+        index, embedder, keyword, db, settings.retrieval, make_reranker(settings)
+    )
+
+
 @dataclass
 class Components:
     """Everything a command or page needs, built once per process from settings."""
@@ -48,6 +74,7 @@ class Components:
     policy: AccessPolicy
     embedder_factory: Callable[[], Embedder]
     _embedder: Embedder | None = field(default=None, repr=False)
+    _retriever: Retriever | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def embedder(self) -> Embedder:
@@ -56,6 +83,15 @@ class Components:
             if self._embedder is None:
                 self._embedder = self.embedder_factory()
             return self._embedder
+
+    def retriever(self) -> Retriever:
+        """The hybrid retriever, built on first use and cached (the model loads lazily)."""
+        if self._retriever is None:
+            embedder = self.embedder()
+            with self._lock:
+                if self._retriever is None:
+                    self._retriever = make_retriever(self.settings, self.db, self.index, embedder)
+        return self._retriever
 
     def ingestor(self) -> Ingestor:
         """An ingestor over this registry and index."""
