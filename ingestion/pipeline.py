@@ -7,7 +7,9 @@ batches across documents (the model is the bottleneck; small per-document batche
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +26,14 @@ from ingestion.chunking import chunk_document
 from ingestion.discovery import discover
 from ingestion.metadata import MetaOverrides, default_title
 from ingestion.parsing import parse_file
-from ingestion.plan import PlannedDoc, Source, decide, drop_conflicts, resolve_all
+from ingestion.plan import (
+    PlannedDoc,
+    Source,
+    choose_current,
+    decide,
+    drop_conflicts,
+    resolve_all,
+)
 from ingestion.progress import NullProgress, Progress
 from ingestion.report import IngestReport
 from ingestion.writer import remove_versions, repair, write_version
@@ -40,6 +49,29 @@ class Prepared(BaseModel):
 
     item: PlannedDoc
     chunks: list[Chunk]
+
+
+def prefetch(
+    items: list[PlannedDoc], work: Callable[[PlannedDoc], Prepared | str], ahead: int = 4
+) -> Iterator[tuple[PlannedDoc, Prepared | str]]:
+    """Run ``work`` on items in one background thread, up to ``ahead`` items in advance, and
+    yield results in order. Parsing is Python-bound while embedding releases the GIL in torch,
+    so the two overlap."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
+        pending: deque[tuple[PlannedDoc, Future[Prepared | str]]] = deque()
+        for item in items:
+            pending.append((item, pool.submit(work, item)))
+            if len(pending) > ahead:
+                done_item, future = pending.popleft()
+                yield done_item, future.result()
+        while pending:
+            done_item, future = pending.popleft()
+            yield done_item, future.result()
+
+
+def _rechoose(group: list[Prepared]) -> list[Prepared]:
+    choose_current([p.item for p in group])
+    return group
 
 
 class Ingestor:
@@ -146,19 +178,35 @@ class Ingestor:
     def _process(
         self, todo: list[PlannedDoc], report: IngestReport, progress: Progress, reuse: bool
     ) -> None:
+        """Parse ahead in a worker thread while the main thread embeds and writes."""
         window: list[Prepared] = []
-        for item in todo:
-            prepared = self._prepare(item, report)
-            if prepared is None:
-                progress.advanced(1, 0, item.path.name)
-                continue
-            window.append(prepared)
+        for group in self._prepared_groups(todo, report, progress):
+            window.extend(group)
             if sum(len(p.chunks) for p in window) >= WINDOW_CHUNKS:
                 self._flush(window, report, progress, reuse)
                 window = []
         self._flush(window, report, progress, reuse)
 
-    def _prepare(self, item: PlannedDoc, report: IngestReport) -> Prepared | None:
+    def _prepared_groups(
+        self, todo: list[PlannedDoc], report: IngestReport, progress: Progress
+    ) -> Iterator[list[Prepared]]:
+        """Yield each doc_id's successfully parsed revisions, with the served one re-chosen
+        among them (a corrupt newest revision must not leave the document unserved)."""
+        group: list[Prepared] = []
+        for item, result in prefetch(todo, self._prepare):
+            if group and group[0].item.meta.doc_id != item.meta.doc_id:
+                yield _rechoose(group)
+                group = []
+            if isinstance(result, str):
+                report.fail(str(item.path), result)
+                progress.advanced(1, 0, item.path.name)
+                continue
+            group.append(result)
+        if group:
+            yield _rechoose(group)
+
+    def _prepare(self, item: PlannedDoc) -> Prepared | str:
+        """Parse and chunk one file; a failure is returned as its one-line reason."""
         try:
             parsed = parse_file(item.path, self._max_bytes)
             meta = item.meta
@@ -167,13 +215,11 @@ class Ingestor:
                 item = item.model_copy(update={"meta": meta})
             chunks = chunk_document(parsed.blocks, meta, self._chunking)
             if not chunks:
-                raise DocumentError("no text to index")
+                return "no text to index"
         except DocumentError as exc:
-            report.fail(str(item.path), str(exc))
-            return None
+            return str(exc)
         except Exception as exc:  # a parser bug must not stop the other documents
-            report.fail(str(item.path), f"unexpected {type(exc).__name__}: {exc}")
-            return None
+            return f"unexpected {type(exc).__name__}: {exc}"
         return Prepared(item=item, chunks=chunks)
 
     def _flush(

@@ -33,6 +33,7 @@ class PlannedDoc(BaseModel):
     path: Path
     meta: DocumentMeta
     unchanged: bool = False
+    not_older_than_current: bool = True
     become_current: bool = True
     is_new_doc: bool = True
 
@@ -97,6 +98,13 @@ def drop_conflicts(planned: list[PlannedDoc], report: IngestReport) -> list[Plan
     return keep
 
 
+def choose_current(items: list[PlannedDoc]) -> None:
+    """Of one doc_id's revisions (oldest first), the newest becomes current unless it is older
+    than what is served already. Called again after parsing when the newest failed."""
+    for item in items:
+        item.become_current = item is items[-1] and item.not_older_than_current
+
+
 def decide(db: Database, planned: list[PlannedDoc], report: IngestReport) -> list[PlannedDoc]:
     """Mark unchanged versions, choose which new version becomes current; create new sites."""
     groups: dict[str, list[PlannedDoc]] = defaultdict(list)
@@ -110,13 +118,13 @@ def decide(db: Database, planned: list[PlannedDoc], report: IngestReport) -> lis
             items.sort(key=lambda i: revision_order(i.meta.effective_date, i.meta.revision))
             current = current_row(session, doc_id)
             best = revision_order(current.effective_date, current.revision) if current else None
-            newest = items[-1]
             for item in items:
                 existing = row_by_version(session, item.meta.version_key)
                 item.unchanged = existing is not None and existing.status in _SERVED
                 item.is_new_doc = current is None
                 order = revision_order(item.meta.effective_date, item.meta.revision)
-                item.become_current = item is newest and (best is None or order >= best)
+                item.not_older_than_current = best is None or order >= best
+            choose_current(items)
     return sorted(
         planned,
         key=lambda i: (i.meta.doc_id, revision_order(i.meta.effective_date, i.meta.revision)),

@@ -1,0 +1,88 @@
+"""Find the safety-critical sentences of a text so answers can never silently drop them.
+
+A sentence (or a whole line) is a *safety notice* when either
+
+1. the line or sentence starts with a signal word, in any case, followed by ``:`` or ``!``
+   (``WARNING:``, ``Caution!``, ``DANGER:``, optionally after a bullet or a ⚠ sign), see
+   :data:`SIGNAL_WORDS`; the whole line is kept when the line starts with it; or
+2. the sentence mentions one of the hazards in :data:`HAZARD_PATTERNS` (lockout/tagout, hazardous
+   energy, PPE, confined space, arc flash, energy isolation, chemical burns...).
+
+Notices are returned verbatim (only surrounding whitespace stripped), in text order, without
+duplicates. The rules are a plain keyword table on purpose: auditable by a safety officer,
+deterministic, and cheap enough to run on every chunk at ingestion time.
+"""
+
+from __future__ import annotations
+
+import re
+
+SIGNAL_WORDS: tuple[str, ...] = ("WARNING", "CAUTION", "DANGER")
+"""ANSI Z535 / ISO 3864 signal words that open a safety message."""
+
+HAZARD_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("lockout/tagout", r"\block[\s-]*out\b|\btag[\s-]*out\b|\bLOTO\b"),
+    ("hazardous or stored energy", r"\bhazardous\s+energ(?:y|ies)\b|\bstored\s+energy\b"),
+    ("zero energy state", r"\bzero[\s-]+energy\b|\bde-?energi[sz](?:e|ed|es|ing|ation)\b"),
+    ("energy isolation", r"\bisolat(?:e|ed|es|ing|ion)\b|\bisolator\b"),
+    ("personal protective equipment", r"\bPPE\b|\bpersonal\s+protective\s+equipment\b"),
+    (
+        "protective gear",
+        r"\bsafety\s+(?:glasses|goggles|shoes|boots|harness)\b|\bface\s+shield\b"
+        r"|\bhearing\s+protection\b|\brespirator\b|\bprotective\s+gloves\b",
+    ),
+    ("confined space", r"\bconfined[\s-]+spaces?\b"),
+    ("arc flash", r"\barc[\s-]+flash\b"),
+    ("electrical shock", r"\belectric(?:al)?\s+shock\b|\belectrocut\w*\b|\bhigh\s+voltage\b"),
+    ("chemical burns", r"\bchemical\s+burns?\b|\bcaustic\b|\bcorrosive\b"),
+    ("burns and hot surfaces", r"\bburns?\b|\bhot\s+surfaces?\b|\bscald\w*\b"),
+    ("crush and entanglement", r"\bpinch\s+points?\b|\bcrush\w*\b|\bentangle\w*\b"),
+    ("falls from height", r"\bfall\s+(?:protection|arrest)\b"),
+)
+"""Hazard keyword table: (what it covers, case-insensitive regex)."""
+
+_SIGNAL_RE = re.compile(
+    r"^[\s\-*•·>⚠️]*(?:" + "|".join(SIGNAL_WORDS) + r")\s*[:!]",
+    re.IGNORECASE,
+)
+_HAZARD_RE = re.compile("|".join(f"(?:{p})" for _, p in HAZARD_PATTERNS), re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_LIST_MARKER = re.compile(r"^(?:\d{1,3}|[A-Za-z])[.)]\s+")
+
+
+def is_safety_sentence(sentence: str) -> bool:
+    """True when ``sentence`` opens with a signal word or mentions a listed hazard."""
+    return bool(_SIGNAL_RE.match(sentence) or _HAZARD_RE.search(sentence))
+
+
+def _sentences(line: str) -> list[str]:
+    """Split one line into sentences at ``.``, ``!`` or ``?`` followed by whitespace.
+
+    A leading list marker (``2.``, ``b)``) stays attached to the first sentence.
+    """
+    marker = _LIST_MARKER.match(line)
+    prefix = marker.group(0) if marker else ""
+    sentences = [s.strip() for s in _SENTENCE_END.split(line[len(prefix) :]) if s.strip()]
+    if prefix and sentences:
+        sentences[0] = prefix + sentences[0]
+    return sentences
+
+
+def detect_safety_notices(text: str) -> tuple[str, ...]:
+    """Return the safety-critical lines and sentences of ``text``, in order, deduplicated.
+
+    A line that starts with a signal word is returned whole; otherwise each sentence of the
+    line is tested on its own.
+    """
+    found: dict[str, None] = {}
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
+        if not line:
+            continue
+        if _SIGNAL_RE.match(line):
+            found.setdefault(line)
+            continue
+        for sentence in _sentences(line):
+            if is_safety_sentence(sentence):
+                found.setdefault(sentence)
+    return tuple(found)

@@ -1,0 +1,53 @@
+"""Helpers shared by integration tests: settings in a temp home, invariant checks on the index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.db.tables import DocumentRow
+from core.models import DocumentStatus
+from core.settings import EmbeddingSettings, Settings
+from services.wiring import Components
+
+
+def make_settings(home: Path, backend: str = "hashing") -> Settings:
+    """Settings rooted in ``home``, ignoring any .env, with the chosen embedder."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        home=home,
+        embedding=EmbeddingSettings(backend=backend),  # type: ignore[arg-type]
+    )
+
+
+def served_problems(components: Components) -> list[str]:
+    """Violations of "every document is served in exactly one complete version".
+
+    A reader sees a chunk when it is flagged current in the index AND its version is the
+    registry's current one; so for each doc_id exactly that version must be fully flagged.
+    """
+    with components.db.session() as session:
+        rows = list(session.query(DocumentRow))
+    states = components.index.version_states()
+    current = {r.doc_id: r for r in rows if r.status == DocumentStatus.CURRENT.value}
+    problems = []
+    for doc_id, row in current.items():
+        state = states.get(row.version_key)
+        if state is None or state.flagged_current != row.chunk_count:
+            problems.append(
+                f"{doc_id}: current version {row.version_key} not fully served ({state})"
+            )
+    return problems
+
+
+def leftover_problems(components: Components) -> list[str]:
+    """After a completed run: no staged rows, no chunks of deleted versions, no stray flags."""
+    with components.db.session() as session:
+        rows = {r.version_key: r for r in session.query(DocumentRow)}
+    problems = [f"staged row left: {k}" for k, r in rows.items() if r.status == "staged"]
+    for key, state in components.index.version_states().items():
+        row = rows.get(key)
+        if row is None or row.status in ("replaced", "removed", "staged"):
+            problems.append(f"orphan chunks of {key}")
+        elif row.status == "superseded" and state.flagged_current:
+            problems.append(f"superseded {key} still flagged current")
+    return problems
