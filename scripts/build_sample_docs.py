@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# ruff: noqa: E501  (data tables below are kept one row per line)
+
 """Regenerate the generated files of the Plant Copilot sample corpus (``sample_docs/``).
 
 Hand-written documents (.md, .txt, .html and their sidecars) are committed as they are. This script
