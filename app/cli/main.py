@@ -9,7 +9,7 @@ import sys
 import click
 import typer
 
-from app.cli import index_cmds
+from app.cli import index_cmds, query_cmds
 from app.cli.context import CliState, err_console, state
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.command()(index_cmds.ingest)
 app.command()(index_cmds.reindex)
 app.command()(index_cmds.status)
+app.command()(query_cmds.search)
 
 
 @app.callback()
