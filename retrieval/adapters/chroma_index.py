@@ -132,12 +132,15 @@ class ChromaVectorIndex:
 
     def set_current(self, version_key: str, current: bool) -> int:
         """Flip the served flag of every chunk of a version that does not have it yet."""
-        where = {"$and": [{"version_key": version_key}, {"current": not current}]}
+        # Filter on version_key alone: Chroma resolves every clause to its set of matching
+        # ids, and ``current`` matches most of the collection (slow at 100k chunks).
         ids: list[str] = []
         metas: list[dict[str, Any]] = []
-        for page in self._pages(where, include=["metadatas"]):
-            ids.extend(page["ids"])
-            metas.extend(page["metadatas"])
+        for page in self._pages({"version_key": version_key}, include=["metadatas"]):
+            for cid, meta in zip(page["ids"], page["metadatas"], strict=True):
+                if bool(meta.get("current")) != current:
+                    ids.append(cid)
+                    metas.append(meta)
         self._update_scope(ids, metas, current)
         return len(ids)
 
@@ -218,16 +221,18 @@ class ChromaVectorIndex:
 
     def chunks_at(self, version_key: str, ordinals: Sequence[int]) -> list[Chunk]:
         """Chunks of a version at the given ordinals (one filtered get), ordered by ordinal."""
-        wanted = sorted(set(int(o) for o in ordinals))
+        wanted = {int(o) for o in ordinals}
         if not wanted:
             return []
-        where = {"$and": [{"version_key": version_key}, {"ordinal": {"$in": wanted}}]}
+        # version_key alone (a small id set); an ``ordinal $in`` clause would match across
+        # the whole collection and cost more than it saves.
         chunks = [
             chunk_codec.decode(cid, text, meta)[0]
-            for page in self._pages(where, include=["metadatas", "documents"])
+            for page in self._pages({"version_key": version_key}, ["metadatas", "documents"])
             for cid, text, meta in zip(
                 page["ids"], page["documents"], page["metadatas"], strict=True
             )
+            if int(meta.get("ordinal", -1)) in wanted
         ]
         return sorted(chunks, key=lambda c: c.ordinal)
 
