@@ -95,6 +95,10 @@ class RetrievalSettings(BaseModel):
     )
     rerank_candidates: int = Field(default=20, ge=1, le=200)
     keyword_dir: Path | None = Field(default=None, description="Default <home>/bm25")
+    keyword_refresh: Literal["sync", "background"] = Field(
+        default="background",
+        description="Rebuild a stale keyword index while serving the old one, or before searching",
+    )
 
 
 class Settings(BaseSettings):

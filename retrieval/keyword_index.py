@@ -5,6 +5,12 @@ The keyword index is derived data: it is built from every chunk of the vector in
 ingestion writer bumps after every switch, removal and cleanup. Each search reads the generation
 (one tiny SQL query); when it moved, the snapshot of the new generation is loaded from
 ``<store>/<generation>`` or, failing that, rebuilt and saved there, so a restart does not rebuild.
+
+With ``background=True`` (the app's default) a process that already has a snapshot keeps
+serving it while the new one is built in a thread: during a long ingest, searches neither wait
+for nor repeat rebuilds. A stale snapshot cannot leak: the retriever re-checks every keyword hit
+against the scope with live flags and against the versions SQL serves; it can only miss chunks
+added since, which dense search still finds.
 """
 
 from __future__ import annotations
@@ -60,8 +66,11 @@ class SyncedKeywordIndex:
         build: SnapshotBuilder,
         load: SnapshotLoader,
         store_dir: Path | None = None,
+        background: bool = False,
     ) -> None:
         self._source = source
+        self._background = background
+        self._worker: threading.Thread | None = None
         self._db = db
         self._build = build
         self._load = load
@@ -81,10 +90,39 @@ class SyncedKeywordIndex:
         current = self._snapshot
         if current is not None and current.generation == generation:
             return current
+        if current is not None and self._background:
+            self._refresh_in_background(generation)
+            return current
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
                 self._snapshot = self._load_or_build(generation)
             return self._snapshot
+
+    def _refresh_in_background(self, generation: int) -> None:
+        """Start one builder thread for ``generation`` unless one is already running."""
+        with self._lock:
+            if self._worker is not None and self._worker.is_alive():
+                return
+            self._worker = threading.Thread(
+                target=self._refresh, args=(generation,), name="bm25-refresh", daemon=True
+            )
+            self._worker.start()
+
+    def _refresh(self, generation: int) -> None:
+        try:
+            snapshot = self._load_or_build(generation)
+        except Exception:  # keep serving the old snapshot; the next search retries
+            log.exception("keyword index refresh failed for generation %d", generation)
+            return
+        with self._lock:
+            if self._snapshot is None or self._snapshot.generation < snapshot.generation:
+                self._snapshot = snapshot
+
+    def wait_for_refresh(self, timeout: float = 60.0) -> None:
+        """Block until a background rebuild (if any) has finished (tests, benchmarks)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
 
     def _load_or_build(self, generation: int) -> KeywordSnapshot:
         if self._store is not None:

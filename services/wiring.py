@@ -57,7 +57,12 @@ def make_retriever(
     from retrieval.keyword_index import SyncedKeywordIndex
 
     keyword = SyncedKeywordIndex(
-        index, db, BM25Snapshot.build, BM25Snapshot.load, settings.keyword_path
+        index,
+        db,
+        BM25Snapshot.build,
+        BM25Snapshot.load,
+        settings.keyword_path,
+        background=settings.retrieval.keyword_refresh == "background",
     )
     return HybridRetriever(
         index, embedder, keyword, db, settings.retrieval, make_reranker(settings)

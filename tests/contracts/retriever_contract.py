@@ -115,7 +115,7 @@ class RetrieverContract:
             _env_file=None,  # type: ignore[call-arg]
             home=tmp_path / "home",
             embedding=EmbeddingSettings(backend="hashing", dimension=128),
-            retrieval=RetrievalSettings(**overrides),  # type: ignore[arg-type]
+            retrieval=RetrievalSettings(keyword_refresh="sync", **overrides),  # type: ignore[arg-type]
         )
         return make_retriever(settings, corpus.db, corpus.index, corpus.embedder)
 

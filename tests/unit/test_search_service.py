@@ -52,3 +52,10 @@ def test_invalid_requests_are_usage_errors(components: Components) -> None:
 
 def test_retriever_is_built_once(components: Components) -> None:
     assert components.retriever() is components.retriever()
+
+
+def test_keyword_index_is_persisted_under_home(components: Components) -> None:
+    search(components, "bottle jam", "brookfield", "operator", 3)
+    store = components.settings.keyword_path
+    assert store == components.settings.home / "bm25"
+    assert [p.name for p in store.iterdir() if p.name.isdigit()]

@@ -79,3 +79,18 @@ def test_stale_persisted_snapshot_is_rebuilt_and_old_ones_dropped(
     bump(db)
     kw.snapshot()
     assert sorted(p.name for p in (tmp_path / "bm25").iterdir()) == ["1"]
+
+
+def test_background_refresh_serves_the_old_snapshot_until_the_new_one_is_ready(
+    db: Database,
+) -> None:
+    index = InMemoryVectorIndex()
+    add(index, [make_chunk("A", "a1", 0, "gearbox coupling")])
+    kw = SyncedKeywordIndex(index, db, BM25Snapshot.build, BM25Snapshot.load, None, background=True)
+    assert found(kw, "gearbox") == ["a1-0"]  # first snapshot: built before answering
+    add(index, [make_chunk("B", "b1", 0, "gearbox oil")])
+    bump(db)
+    found(kw, "oil")  # may be served by the old snapshot while the new one builds
+    kw.wait_for_refresh()
+    assert found(kw, "oil") == ["b1-0"]
+    assert kw.rebuilds == 2
