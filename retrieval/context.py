@@ -41,6 +41,17 @@ def first_step(text: str) -> int | None:
     return None
 
 
+def _may_continue(text: str) -> tuple[bool, bool]:
+    """(forward, backward): does the text END with a numbered step, does it START past step 1?
+
+    Only then can a neighbour continue the procedure; other hits skip the neighbour lookup.
+    """
+    lines = _lines(text)
+    forward = bool(lines) and _STEP.match(lines[-1]) is not None
+    start = first_step(text)
+    return forward, start is not None and start > 1
+
+
 def continues(before: Chunk, after: Chunk) -> bool:
     """True when ``after`` carries on the numbered steps where ``before`` stops."""
     if before.section_path != after.section_path or before.version_key != after.version_key:
@@ -69,9 +80,12 @@ def step_context(
     hit: Chunk, index: VectorIndex, max_chunks: int, max_chars: int
 ) -> list[Chunk] | None:
     """The hit with the neighbours its numbered steps continue into, or None if nothing joins."""
-    if max_chunks <= 0 or not step_numbers(hit.text):
-        return None
-    wanted = range(max(hit.ordinal - max_chunks, 0), hit.ordinal + max_chunks + 1)
+    forward, backward = _may_continue(hit.text)
+    if max_chunks <= 0 or not (forward or backward):
+        return None  # no index round trip for the common case
+    low = hit.ordinal - max_chunks if backward else hit.ordinal + 1
+    high = hit.ordinal + max_chunks if forward else hit.ordinal - 1
+    wanted = range(max(low, 0), high + 1)
     by_ordinal = {c.ordinal: c for c in index.chunks_at(hit.version_key, list(wanted))}
     run = [hit]
     size = len(hit.text)

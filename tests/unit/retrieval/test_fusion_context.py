@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
-from retrieval.context import continues, first_step, join_text, step_numbers
+from core.models import Chunk
+from retrieval.context import continues, first_step, join_text, step_context, step_numbers
 from retrieval.fusion import collapse_duplicates, reciprocal_rank_fusion
-from tests.contracts.vector_index_contract import make_chunk
+from retrieval.memory_index import InMemoryVectorIndex
+from tests.contracts.vector_index_contract import add, make_chunk
 
 pytestmark = pytest.mark.unit
 
@@ -58,3 +62,29 @@ def test_continues_needs_same_section_version_and_next_number() -> None:
     other = b.model_copy(update={"section_path": ("Other",)})
     assert not continues(a, other)
     assert join_text([a, b]) == "H\n1. one\n2. two\n3. three"
+
+
+class CountingIndex(InMemoryVectorIndex):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def chunks_at(self, version_key: str, ordinals: Sequence[int]) -> list[Chunk]:
+        self.lookups += 1
+        return super().chunks_at(version_key, ordinals)
+
+
+def test_step_context_looks_up_neighbours_only_when_a_procedure_may_continue() -> None:
+    index = CountingIndex()
+    chunks = [
+        make_chunk("D", "v1", 0, "H\n1. one\n2. two\nNotes follow."),
+        make_chunk("D", "v1", 1, "H\n3. three\n4. four"),
+        make_chunk("D", "v1", 2, "H\n5. five"),
+    ]
+    add(index, chunks)
+    assert step_context(chunks[0], index, 3, 5000) is None
+    assert index.lookups == 0  # the steps are followed by prose: nothing to join
+    joined = step_context(chunks[1], index, 3, 5000)
+    assert joined is not None and [c.ordinal for c in joined] == [0, 1, 2]
+    assert step_context(chunks[2], index, 3, 5000) is not None  # joins backwards
+    assert step_context(chunks[1], index, 3, 20) is None  # over the character budget
