@@ -122,6 +122,14 @@ class KeywordIndex(Protocol):
         ...
 
 
+class ChunkLocator(Protocol):
+    """Knows which chunk ids a document version has at which ordinals (derived data)."""
+
+    def locate(self, version_key: str, ordinals: Sequence[int]) -> list[str] | None:
+        """Ids at those ordinals (missing ordinals skipped), or None if the version is unknown."""
+        ...
+
+
 class Reranker(Protocol):
     """Scores (question, passage) pairs jointly; used to reorder the fused candidates."""
 

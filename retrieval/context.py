@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from core.models import Chunk
-from core.ports import VectorIndex
+from core.ports import ChunkLocator, VectorIndex
 
 _STEP = re.compile(r"^\s*(?:step\s+)?(\d{1,3})\s*[.):]\s+\S", re.IGNORECASE)
 _LEAD_LINES = 3  # a continuing chunk starts with a step within its first lines (after a header)
@@ -76,8 +76,25 @@ def join_text(chunks: Sequence[Chunk]) -> str:
     return "\n".join(parts)
 
 
+def _neighbours(
+    hit: Chunk, wanted: range, index: VectorIndex, locator: ChunkLocator | None
+) -> dict[int, Chunk]:
+    """Chunks of the hit's version at ``wanted`` ordinals: by id when the locator knows them
+    (a cheap get in any store), else by a version-filtered read."""
+    ids = locator.locate(hit.version_key, list(wanted)) if locator is not None else None
+    if ids is not None:
+        found = [s.chunk for s in index.get(ids) if s.chunk.version_key == hit.version_key]
+        if len(found) == len(ids):
+            return {c.ordinal: c for c in found}
+    return {c.ordinal: c for c in index.chunks_at(hit.version_key, list(wanted))}
+
+
 def step_context(
-    hit: Chunk, index: VectorIndex, max_chunks: int, max_chars: int
+    hit: Chunk,
+    index: VectorIndex,
+    max_chunks: int,
+    max_chars: int,
+    locator: ChunkLocator | None = None,
 ) -> list[Chunk] | None:
     """The hit with the neighbours its numbered steps continue into, or None if nothing joins."""
     forward, backward = _may_continue(hit.text)
@@ -86,7 +103,7 @@ def step_context(
     low = hit.ordinal - max_chunks if backward else hit.ordinal + 1
     high = hit.ordinal + max_chunks if forward else hit.ordinal - 1
     wanted = range(max(low, 0), high + 1)
-    by_ordinal = {c.ordinal: c for c in index.chunks_at(hit.version_key, list(wanted))}
+    by_ordinal = _neighbours(hit, wanted, index, locator)
     run = [hit]
     size = len(hit.text)
     for ordinal in range(hit.ordinal + 1, hit.ordinal + max_chunks + 1):

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from core.answers import SearchHit
 from core.db.engine import Database
 from core.models import AccessScope, Chunk, DocumentStatus
-from core.ports import Embedder, KeywordIndex, Reranker, ScoredChunk, VectorIndex
+from core.ports import ChunkLocator, Embedder, KeywordIndex, Reranker, ScoredChunk, VectorIndex
 from core.registry import served_versions, version_statuses
 from core.settings import RetrievalSettings
 from retrieval.context import join_text, step_context
@@ -58,6 +58,7 @@ class HybridRetriever:
         db: Database,
         settings: RetrievalSettings,
         reranker: Reranker | None = None,
+        locator: ChunkLocator | None = None,
     ) -> None:
         self._index = index
         self._embedder = embedder
@@ -65,6 +66,7 @@ class HybridRetriever:
         self._db = db
         self._settings = settings
         self._reranker = reranker
+        self._locator = locator
 
     def search(self, question: str, scope: AccessScope, k: int) -> list[SearchHit]:
         """Up to k hits, best first, each inside ``scope`` and of a served version."""
@@ -175,7 +177,11 @@ class HybridRetriever:
             joined = None
             if s.join_steps:
                 joined = step_context(
-                    candidate.chunk, self._index, s.max_join_chunks, s.max_context_chars
+                    candidate.chunk,
+                    self._index,
+                    s.max_join_chunks,
+                    s.max_context_chars,
+                    self._locator,
                 )
             hit = _to_hit(len(hits) + 1, candidate, joined)
             covered.update(hit.context_chunk_ids or [candidate.chunk.chunk_id])

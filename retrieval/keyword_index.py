@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -49,6 +49,10 @@ class KeywordSnapshot(Protocol):
 
     def save(self, directory: Path) -> None:
         """Persist into a new directory."""
+        ...
+
+    def locate(self, version_key: str, ordinals: Sequence[int]) -> list[str] | None:
+        """Chunk ids by (version, ordinal) (see :class:`core.ports.ChunkLocator`)."""
         ...
 
 
@@ -82,6 +86,11 @@ class SyncedKeywordIndex:
     def search(self, question: str, scope: AccessScope, k: int) -> list[KeywordHit]:
         """Scoped keyword search on the snapshot of the current generation."""
         return self.snapshot().search(question, scope, k)
+
+    def locate(self, version_key: str, ordinals: Sequence[int]) -> list[str] | None:
+        """Neighbour ids from the snapshot in memory (possibly stale: callers verify by get)."""
+        snapshot = self._snapshot
+        return snapshot.locate(version_key, ordinals) if snapshot is not None else None
 
     def snapshot(self) -> KeywordSnapshot:
         """The snapshot of the current generation, loading or building it when needed."""

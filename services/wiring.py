@@ -65,7 +65,7 @@ def make_retriever(
         background=settings.retrieval.keyword_refresh == "background",
     )
     return HybridRetriever(
-        index, embedder, keyword, db, settings.retrieval, make_reranker(settings)
+        index, embedder, keyword, db, settings.retrieval, make_reranker(settings), keyword
     )
 
 

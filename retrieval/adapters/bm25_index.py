@@ -11,7 +11,7 @@ filters when the retriever is built, so it cannot take a per-query scope.)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import bm25s
@@ -24,6 +24,8 @@ from retrieval.adapters.analyzer import ANALYZER_VERSION, analyze, query_terms
 
 _ROLES = tuple(Role)
 _ROLE_BIT = {role: np.uint8(1 << i) for i, role in enumerate(_ROLES)}
+_FORMAT = 2
+_ARRAY_NAMES = ("site_codes", "audience", "current", "version_codes", "ordinals")
 _META = "snapshot.json"
 _ARRAYS = "scope.npz"
 _MODEL = "bm25"
@@ -36,16 +38,19 @@ class BM25Snapshot:
         self,
         model: bm25s.BM25 | None,
         chunk_ids: list[str],
-        sites: list[str],
+        labels: dict[str, list[str]],
         arrays: dict[str, np.ndarray],
         generation: int,
     ) -> None:
         self._model = model
         self.chunk_ids = chunk_ids
-        self._sites = sites
+        self._labels = labels  # "sites" and "versions": the values behind the code arrays
+        self._sites = labels["sites"]
+        self._arrays = arrays
         self._site_codes = arrays["site_codes"]
         self._audience = arrays["audience"]
         self._current = arrays["current"]
+        self._positions: dict[str, dict[int, str]] | None = None
         self.generation = generation
 
     @property
@@ -57,15 +62,39 @@ class BM25Snapshot:
     def build(cls, items: Iterable[ScoredChunk], generation: int) -> BM25Snapshot:
         """Index every chunk (served or not: the mask decides per query)."""
         rows = sorted(items, key=lambda s: s.chunk.chunk_id)
-        sites = sorted({s.chunk.site for s in rows})
-        code = {site: i for i, site in enumerate(sites)}
+        labels = {
+            "sites": sorted({s.chunk.site for s in rows}),
+            "versions": sorted({s.chunk.version_key for s in rows}),
+        }
+        site = {value: i for i, value in enumerate(labels["sites"])}
+        version = {value: i for i, value in enumerate(labels["versions"])}
         arrays: dict[str, np.ndarray] = {
-            "site_codes": np.array([code[s.chunk.site] for s in rows], dtype=np.int32),
+            "site_codes": np.array([site[s.chunk.site] for s in rows], dtype=np.int32),
             "audience": np.array([_audience_bits(s.chunk.audience) for s in rows], dtype=np.uint8),
             "current": np.array([s.current for s in rows], dtype=bool),
+            "version_codes": np.array([version[s.chunk.version_key] for s in rows], dtype=np.int32),
+            "ordinals": np.array([s.chunk.ordinal for s in rows], dtype=np.int32),
         }
         model = _index([analyze(s.chunk.text) for s in rows])
-        return cls(model, [s.chunk.chunk_id for s in rows], sites, arrays, generation)
+        return cls(model, [s.chunk.chunk_id for s in rows], labels, arrays, generation)
+
+    def locate(self, version_key: str, ordinals: Sequence[int]) -> list[str] | None:
+        """Chunk ids of a version at these ordinals, or None when the version is unknown here.
+
+        Lets the retriever fetch a hit's neighbours by id (fast in any store) instead of a
+        filtered scan; the caller falls back to ``VectorIndex.chunks_at`` on None.
+        """
+        if self._positions is None:
+            positions: dict[str, dict[int, str]] = {}
+            versions = self._labels["versions"]
+            codes, ords = self._arrays["version_codes"], self._arrays["ordinals"]
+            for row, cid in enumerate(self.chunk_ids):
+                positions.setdefault(versions[codes[row]], {})[int(ords[row])] = cid
+            self._positions = positions
+        found = self._positions.get(version_key)
+        if found is None:
+            return None
+        return [found[o] for o in ordinals if o in found]
 
     def mask(self, scope: AccessScope) -> np.ndarray:
         """True for chunks inside ``scope`` (site incl. company-wide, role, current)."""
@@ -96,18 +125,14 @@ class BM25Snapshot:
         """Write the snapshot into ``directory`` (which must not exist yet)."""
         directory.mkdir(parents=True)
         meta = {
+            "format": _FORMAT,
             "analyzer": ANALYZER_VERSION,
             "generation": self.generation,
             "chunk_ids": self.chunk_ids,
-            "sites": self._sites,
+            "labels": self._labels,
         }
         (directory / _META).write_text(json.dumps(meta), encoding="utf-8")
-        np.savez(
-            directory / _ARRAYS,
-            site_codes=self._site_codes,
-            audience=self._audience,
-            current=self._current,
-        )
+        np.savez(directory / _ARRAYS, **self._arrays)  # type: ignore[arg-type]
         if self._model is not None:
             self._model.save(str(directory / _MODEL), show_progress=False)
 
@@ -116,16 +141,17 @@ class BM25Snapshot:
         """Read a saved snapshot; None when missing, incomplete or from another analyzer."""
         try:
             meta = json.loads((directory / _META).read_text(encoding="utf-8"))
-            if meta.get("analyzer") != ANALYZER_VERSION:
+            if meta.get("analyzer") != ANALYZER_VERSION or meta.get("format") != _FORMAT:
                 return None
             with np.load(directory / _ARRAYS) as npz:
-                arrays = {name: npz[name] for name in ("site_codes", "audience", "current")}
+                arrays = {name: npz[name] for name in _ARRAY_NAMES}
             model = None
             if meta["chunk_ids"]:
                 model = bm25s.BM25.load(str(directory / _MODEL), load_corpus=False)
         except (OSError, ValueError, KeyError):
             return None
-        return cls(model, list(meta["chunk_ids"]), list(meta["sites"]), arrays, meta["generation"])
+        labels = {key: list(values) for key, values in meta["labels"].items()}
+        return cls(model, list(meta["chunk_ids"]), labels, arrays, meta["generation"])
 
 
 def _audience_bits(audience: Iterable[Role]) -> int:

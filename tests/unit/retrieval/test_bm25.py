@@ -110,3 +110,13 @@ def test_chunk_with_no_tokens_is_indexed_without_error() -> None:
     chunk: Chunk = make_chunk("Z", "z1", 0, "— · —")
     snap = BM25Snapshot.build([ScoredChunk(chunk=chunk, score=0.0)], generation=1)
     assert snap.search("anything", scope(), 3) == []
+
+
+def test_locate_maps_version_and_ordinals_to_ids(tmp_path: Path) -> None:
+    items = [ScoredChunk(chunk=make_chunk("D", "v1", i, f"text {i}"), score=0.0) for i in range(4)]
+    snap = BM25Snapshot.build(items, generation=1)
+    assert snap.locate("v1", [3, 1, 9]) == ["v1-3", "v1-1"]
+    assert snap.locate("unknown", [0]) is None
+    snap.save(tmp_path / "s")
+    loaded = BM25Snapshot.load(tmp_path / "s")
+    assert loaded is not None and loaded.locate("v1", [0]) == ["v1-0"]

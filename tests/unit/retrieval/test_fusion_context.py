@@ -88,3 +88,25 @@ def test_step_context_looks_up_neighbours_only_when_a_procedure_may_continue() -
     assert joined is not None and [c.ordinal for c in joined] == [0, 1, 2]
     assert step_context(chunks[2], index, 3, 5000) is not None  # joins backwards
     assert step_context(chunks[1], index, 3, 20) is None  # over the character budget
+
+
+class FixedLocator:
+    def __init__(self, ids: dict[str, dict[int, str]]) -> None:
+        self.ids = ids
+
+    def locate(self, version_key: str, ordinals: Sequence[int]) -> list[str] | None:
+        known = self.ids.get(version_key)
+        return None if known is None else [known[o] for o in ordinals if o in known]
+
+
+def test_step_context_fetches_neighbours_by_id_when_located() -> None:
+    index = CountingIndex()
+    chunks = [make_chunk("D", "v1", 0, "H\n1. one"), make_chunk("D", "v1", 1, "H\n2. two")]
+    add(index, chunks)
+    locator = FixedLocator({"v1": {0: "v1-0", 1: "v1-1"}})
+    joined = step_context(chunks[0], index, 2, 5000, locator)
+    assert joined is not None and index.lookups == 0
+    stale = FixedLocator({"v1": {0: "v1-0", 1: "v1-1", 2: "gone"}})  # deleted since: fall back
+    assert step_context(chunks[0], index, 2, 5000, stale) is not None and index.lookups == 1
+    assert step_context(chunks[0], index, 2, 5000, FixedLocator({})) is not None
+    assert index.lookups == 2
