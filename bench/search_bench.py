@@ -33,10 +33,9 @@ from bench.synthetic import DIM, SyntheticCorpus  # noqa: E402
 from core.db.engine import Database  # noqa: E402
 from core.models import AccessScope  # noqa: E402
 from core.settings import RetrievalSettings, apply_offline_env  # noqa: E402
-from retrieval.adapters.bm25_index import BM25Snapshot  # noqa: E402
+from retrieval.adapters.bm25_index import synced_index  # noqa: E402
 from retrieval.adapters.chroma_index import ChromaVectorIndex, make_client  # noqa: E402
 from retrieval.hybrid import HybridRetriever  # noqa: E402
-from retrieval.keyword_index import SyncedKeywordIndex  # noqa: E402
 
 
 class LookupEmbedder:
@@ -132,48 +131,16 @@ def old_filter_dense(
     return times
 
 
-def load_matrix(home: Path, index: ChromaVectorIndex, order: list[str]) -> np.ndarray:
-    """All stored vectors in ``order`` (cached as .npy next to the index)."""
-    cache = home / f"vectors-{len(order)}.npy"
-    if cache.exists():
-        return np.load(cache)
-    rows: dict[str, np.ndarray] = {}
-    for page in index._pages(None, include=["embeddings"]):
-        rows.update(zip(page["ids"], np.asarray(page["embeddings"], dtype=np.float32), strict=True))
-    matrix = np.stack([rows[cid] for cid in order])
-    np.save(cache, matrix)
-    return matrix
-
-
-def exact_dense_whatif(
-    matrix: np.ndarray,
-    snapshot: BM25Snapshot,
-    queries: list[tuple[np.ndarray, AccessScope]],
-    n: int,
-) -> list[float]:
-    """What-if: exact cosine over an in-memory matrix with the same scope mask as BM25."""
-    times = []
-    for vector, scope in queries:
-        started = time.perf_counter()
-        scores = matrix @ vector
-        scores[~snapshot.mask(scope)] = -np.inf
-        top = np.argpartition(-scores, n)[:n]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def print_table(stats: dict[str, dict[str, float]], info: dict[str, object]) -> None:
+def print_tables(tables: dict[str, dict[str, dict[str, float]]], info: dict[str, object]) -> None:
     print(
         f"search latency, {info['chunks']} chunks, {info['queries']} scoped queries, k={info['k']}"
     )
-    print(f"cores {os.cpu_count()}, load average {info['load']}")
-    print(f"{'stage':<22}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
-    for name, row in stats.items():
-        print(f"{name:<22}{row['p50']:>10.1f}{row['p95']:>10.1f}{row['max']:>10.1f}")
-    print(
-        f"avg hits per query: {info['hits_per_query']:.1f}; keyword index: {info['keyword_index']}"
-    )
+    print(f"cores {os.cpu_count()}, load average {info['load']}, index snapshot {info['snapshot']}")
+    for label, stats in tables.items():
+        print(f"\n{label:<26}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+        for name, row in stats.items():
+            print(f"  {name:<24}{row['p50']:>10.1f}{row['p95']:>10.1f}{row['max']:>10.1f}")
+    print(f"\navg hits per query: {info['hits_per_query']:.1f}")
 
 
 def main() -> int:
@@ -191,41 +158,37 @@ def main() -> int:
     db, index = open_stores(home, corpus, args.rebuild)
     questions = corpus.questions(args.queries)
     embedder = LookupEmbedder({q.text: q.vector for q in questions})
-    keyword = SyncedKeywordIndex(index, db, BM25Snapshot.build, BM25Snapshot.load, home / "bm25")
+    snapshot = synced_index(index, db, home / "bm25", vectors=True)
     started = time.perf_counter()
-    keyword.snapshot()
-    keyword_info = (
-        f"{'built' if keyword.rebuilds else 'loaded'} in {time.perf_counter() - started:.1f} s"
-    )
+    snapshot.snapshot()
+    how = "built" if snapshot.rebuilds else "loaded"
+    snapshot_info = f"{how} in {time.perf_counter() - started:.1f} s"
     settings = RetrievalSettings(k=args.k)
-    retriever = HybridRetriever(index, embedder, keyword, db, settings, None, keyword)
     scoped = [(q.text, AccessScope(role=q.role, sites=frozenset({q.site}))) for q in questions]
-    stages = run_queries(retriever, scoped, args.k)
-    hits_per_query = stages.pop("hits_per_query")[0]
+    tables: dict[str, dict[str, dict[str, float]]] = {}
+    hits_per_query = 0.0
+    for label, cache in (("dense snapshot (default)", snapshot), ("chroma filtered query", None)):
+        retriever = HybridRetriever(
+            index, embedder, snapshot, db, settings, locator=snapshot, dense_cache=cache
+        )
+        stages = run_queries(retriever, scoped, args.k)
+        hits_per_query = stages.pop("hits_per_query")[0]
+        tables[label] = {name: percentiles(values) for name, values in stages.items()}
     vectors = [(q.vector, s) for q, (_, s) in zip(questions, scoped, strict=True)][:100]
-    stages["dense, old $and filter"] = old_filter_dense(
-        index, vectors, RetrievalSettings().candidates
-    )
-    snapshot = keyword.snapshot()
-    assert isinstance(snapshot, BM25Snapshot)
-    matrix = load_matrix(home, index, snapshot.chunk_ids)
-    candidates = RetrievalSettings().candidates
-    stages["dense, exact numpy (what-if)"] = exact_dense_whatif(
-        matrix, snapshot, vectors, candidates
-    )
-    stats = {name: percentiles(values) for name, values in stages.items()}
+    old = old_filter_dense(index, vectors, settings.candidates)
+    tables["chroma filtered query"]["dense, old $and filter"] = percentiles(old)
     info = {
         "chunks": index.count(),
         "queries": len(questions),
         "k": args.k,
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "hits_per_query": hits_per_query,
-        "keyword_index": keyword_info,
+        "snapshot": snapshot_info,
     }
     if args.json:
-        print(json.dumps({"info": info, "latency_ms": stats}, indent=2))
+        print(json.dumps({"info": info, "latency_ms": tables}, indent=2))
     else:
-        print_table(stats, info)
+        print_tables(tables, info)
     return 0
 
 

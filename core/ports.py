@@ -102,12 +102,16 @@ class VectorIndex(Protocol):
         """
         ...
 
+    def all_embeddings(self) -> Iterator[tuple[str, np.ndarray]]:
+        """``(chunk_id, vector)`` of every stored chunk, read in pages (derived indexes)."""
+        ...
+
     def count(self) -> int:
         """Number of chunks stored (all versions)."""
         ...
 
 
-class KeywordHit(BaseModel):
+class RankedId(BaseModel):
     """A chunk id found by keyword search, with its (BM25) score: higher is better."""
 
     chunk_id: str
@@ -117,8 +121,17 @@ class KeywordHit(BaseModel):
 class KeywordIndex(Protocol):
     """Lexical search over chunk texts, scope-filtered inside the query like the vector index."""
 
-    def search(self, question: str, scope: AccessScope, k: int) -> list[KeywordHit]:
+    def search(self, question: str, scope: AccessScope, k: int) -> list[RankedId]:
         """Up to k chunk ids inside the scope that share terms with the question, best first."""
+        ...
+
+
+class DenseCache(Protocol):
+    """Exact scoped dense search over derived data (a snapshot of the index's vectors)."""
+
+    def dense_search(self, vector: np.ndarray, scope: AccessScope, k: int) -> list[RankedId] | None:
+        """Top k chunk ids inside the scope by cosine, or None when the cache is not up to date
+        (the caller then asks the vector index itself)."""
         ...
 
 

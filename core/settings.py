@@ -95,6 +95,11 @@ class RetrievalSettings(BaseModel):
     )
     rerank_candidates: int = Field(default=20, ge=1, le=200)
     keyword_dir: Path | None = Field(default=None, description="Default <home>/bm25")
+    dense_snapshot: bool = Field(
+        default=True,
+        description="Exact in-memory dense search on the index snapshot (4 bytes x dim per "
+        "chunk of RAM) while it is current; off: always the vector index's filtered query",
+    )
     keyword_refresh: Literal["sync", "background"] = Field(
         default="background",
         description="Rebuild a stale keyword index while serving the old one, or before searching",

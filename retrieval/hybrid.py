@@ -2,8 +2,9 @@
 
 Pipeline of :meth:`HybridRetriever.search_timed`:
 
-1. dense search (``VectorIndex.query``) and keyword search (``KeywordIndex.search``), each with
-   the scope applied inside the query, ``candidates`` hits each;
+1. dense search and keyword search (``KeywordIndex.search``), each with the scope applied inside
+   the query, ``candidates`` hits each; dense search uses the exact in-memory snapshot of the
+   index (``DenseCache``) when it is of the current index generation, else ``VectorIndex.query``;
 2. weighted reciprocal rank fusion, ties broken by best single rank then chunk_id;
 3. every candidate is checked again against the scope with its live flags, and kept only if
    its ``version_key`` is the one SQL serves (``core.registry.served_versions``): the guard
@@ -20,12 +21,21 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from core.answers import SearchHit
 from core.db.engine import Database
 from core.models import AccessScope, Chunk, DocumentStatus
-from core.ports import ChunkLocator, Embedder, KeywordIndex, Reranker, ScoredChunk, VectorIndex
+from core.ports import (
+    ChunkLocator,
+    DenseCache,
+    Embedder,
+    KeywordIndex,
+    Reranker,
+    ScoredChunk,
+    VectorIndex,
+)
 from core.registry import served_versions, version_statuses
 from core.settings import RetrievalSettings
 from retrieval.context import join_text, step_context
@@ -59,6 +69,7 @@ class HybridRetriever:
         settings: RetrievalSettings,
         reranker: Reranker | None = None,
         locator: ChunkLocator | None = None,
+        dense_cache: DenseCache | None = None,
     ) -> None:
         self._index = index
         self._embedder = embedder
@@ -67,6 +78,7 @@ class HybridRetriever:
         self._settings = settings
         self._reranker = reranker
         self._locator = locator
+        self._dense_cache = dense_cache
 
     def search(self, question: str, scope: AccessScope, k: int) -> list[SearchHit]:
         """Up to k hits, best first, each inside ``scope`` and of a served version."""
@@ -109,11 +121,23 @@ class HybridRetriever:
             with _timer(timings, "embed"):
                 vector = self._embedder.embed_query(question)
             with _timer(timings, "dense"):
-                dense = self._index.query(vector, scope, n)
+                dense = self._dense(vector, scope, n)
         if self._keyword is not None and self._settings.keyword_weight > 0:
             with _timer(timings, "keyword"):
                 keyword = [(h.chunk_id, h.score) for h in self._keyword.search(question, scope, n)]
         return dense, keyword
+
+    def _dense(self, vector: np.ndarray, scope: AccessScope, n: int) -> list[ScoredChunk]:
+        """Scoped nearest chunks: from the fresh dense cache (then fetched by id), else the index."""
+        ranked = self._dense_cache.dense_search(vector, scope, n) if self._dense_cache else None
+        if ranked is None:
+            return self._index.query(vector, scope, n)
+        fetched = {s.chunk.chunk_id: s for s in self._index.get([r.chunk_id for r in ranked])}
+        return [
+            fetched[r.chunk_id].model_copy(update={"score": r.score})
+            for r in ranked
+            if r.chunk_id in fetched
+        ]
 
     def _resolve(
         self, fused: list[Fused], dense: list[ScoredChunk], scope: AccessScope

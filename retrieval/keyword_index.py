@@ -21,13 +21,15 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from core.db.engine import Database
 from core.models import AccessScope
-from core.ports import KeywordHit, ScoredChunk, VectorIndex
+from core.ports import RankedId, VectorIndex
 from core.registry import index_generation
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ class KeywordSnapshot(Protocol):
         """Number of chunks indexed."""
         ...
 
-    def search(self, question: str, scope: AccessScope, k: int) -> list[KeywordHit]:
+    def search(self, question: str, scope: AccessScope, k: int) -> list[RankedId]:
         """Scoped search (see :class:`core.ports.KeywordIndex`)."""
         ...
 
@@ -55,8 +57,12 @@ class KeywordSnapshot(Protocol):
         """Chunk ids by (version, ordinal) (see :class:`core.ports.ChunkLocator`)."""
         ...
 
+    def dense_search(self, vector: np.ndarray, scope: AccessScope, k: int) -> list[RankedId] | None:
+        """Exact scoped dense search, or None when the snapshot holds no vectors."""
+        ...
 
-SnapshotBuilder = Callable[[Iterable[ScoredChunk], int], KeywordSnapshot]
+
+SnapshotBuilder = Callable[[VectorIndex, int], KeywordSnapshot]
 SnapshotLoader = Callable[[Path], KeywordSnapshot | None]
 
 
@@ -83,7 +89,7 @@ class SyncedKeywordIndex:
         self._lock = threading.Lock()
         self.rebuilds = 0
 
-    def search(self, question: str, scope: AccessScope, k: int) -> list[KeywordHit]:
+    def search(self, question: str, scope: AccessScope, k: int) -> list[RankedId]:
         """Scoped keyword search on the snapshot of the current generation."""
         return self.snapshot().search(question, scope, k)
 
@@ -92,10 +98,24 @@ class SyncedKeywordIndex:
         snapshot = self._snapshot
         return snapshot.locate(version_key, ordinals) if snapshot is not None else None
 
+    def dense_search(self, vector: np.ndarray, scope: AccessScope, k: int) -> list[RankedId] | None:
+        """Exact scoped dense hits from the snapshot, only when it is of the current generation.
+
+        None (use the vector index) when the snapshot is stale, absent or has no vectors: the
+        vector index is always fresh, the snapshot only while nothing changed since its build.
+        """
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.generation != self._generation():
+            return None
+        return snapshot.dense_search(vector, scope, k)
+
+    def _generation(self) -> int:
+        with self._db.session() as session:
+            return index_generation(session)
+
     def snapshot(self) -> KeywordSnapshot:
         """The snapshot of the current generation, loading or building it when needed."""
-        with self._db.session() as session:
-            generation = index_generation(session)
+        generation = self._generation()
         current = self._snapshot
         if current is not None and current.generation == generation:
             return current
@@ -139,7 +159,7 @@ class SyncedKeywordIndex:
             if stored is not None and stored.size == self._source.count():
                 return stored
         started = time.perf_counter()
-        snapshot = self._build(self._source.all_chunks(), generation)
+        snapshot = self._build(self._source, generation)
         self.rebuilds += 1
         log.info(
             "keyword index rebuilt: generation %d, %d chunks in %.1f s",

@@ -101,6 +101,13 @@ class InMemoryVectorIndex:
         for cid, chunk in list(self._chunks.items()):
             yield ScoredChunk(chunk=chunk, score=0.0, current=self._current[cid])
 
+    def all_embeddings(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Every chunk's vector (a snapshot of the ids, so callers may mutate the index)."""
+        for cid in list(self._vectors):
+            vector = self._vectors.get(cid)
+            if vector is not None:
+                yield cid, vector
+
     def count(self) -> int:
         """All chunks held."""
         return len(self._chunks)

@@ -52,20 +52,26 @@ def make_retriever(
     settings: Settings, db: Database, index: VectorIndex, embedder: Embedder
 ) -> Retriever:
     """Hybrid retriever: dense over ``index``, BM25 synced to the index generation, fused."""
-    from retrieval.adapters.bm25_index import BM25Snapshot
+    from retrieval.adapters.bm25_index import synced_index
     from retrieval.hybrid import HybridRetriever
-    from retrieval.keyword_index import SyncedKeywordIndex
 
-    keyword = SyncedKeywordIndex(
+    options = settings.retrieval
+    snapshot = synced_index(
         index,
         db,
-        BM25Snapshot.build,
-        BM25Snapshot.load,
         settings.keyword_path,
-        background=settings.retrieval.keyword_refresh == "background",
+        vectors=options.dense_snapshot,
+        background=options.keyword_refresh == "background",
     )
     return HybridRetriever(
-        index, embedder, keyword, db, settings.retrieval, make_reranker(settings), keyword
+        index,
+        embedder,
+        snapshot,
+        db,
+        options,
+        reranker=make_reranker(settings),
+        locator=snapshot,
+        dense_cache=snapshot if options.dense_snapshot else None,
     )
 
 

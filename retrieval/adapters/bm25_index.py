@@ -6,21 +6,28 @@ flag). A query computes a 0/1 mask from the scope and passes it to bm25s as ``we
 which multiplies the scores before top-k selection: an out-of-scope chunk scores 0 and can never
 be selected, whatever k is. (llama-index's BM25Retriever also uses ``weight_mask``, but fixes its
 filters when the retriever is built, so it cannot take a per-query scope.)
+
+The snapshot can also carry the stored vectors (``retrieval.dense_matrix``) for exact dense
+search with the same mask, and maps (version, ordinal) to chunk ids for neighbour lookups.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 import bm25s
 import numpy as np
 from bm25s.tokenization import Tokenized
 
+from core.db.engine import Database
 from core.models import AccessScope, Role
-from core.ports import KeywordHit, ScoredChunk
+from core.ports import RankedId, ScoredChunk, VectorIndex
 from retrieval.adapters.analyzer import ANALYZER_VERSION, analyze, query_terms
+from retrieval.dense_matrix import build_matrix, top_k
+from retrieval.keyword_index import SyncedKeywordIndex
 
 _ROLES = tuple(Role)
 _ROLE_BIT = {role: np.uint8(1 << i) for i, role in enumerate(_ROLES)}
@@ -29,6 +36,7 @@ _ARRAY_NAMES = ("site_codes", "audience", "current", "version_codes", "ordinals"
 _META = "snapshot.json"
 _ARRAYS = "scope.npz"
 _MODEL = "bm25"
+_VECTORS = "vectors.npy"
 
 
 class BM25Snapshot:
@@ -41,8 +49,10 @@ class BM25Snapshot:
         labels: dict[str, list[str]],
         arrays: dict[str, np.ndarray],
         generation: int,
+        vectors: np.ndarray | None = None,
     ) -> None:
         self._model = model
+        self.vectors = vectors  # rows aligned with chunk_ids; arrays["has_vector"] flags them
         self.chunk_ids = chunk_ids
         self._labels = labels  # "sites" and "versions": the values behind the code arrays
         self._sites = labels["sites"]
@@ -57,6 +67,26 @@ class BM25Snapshot:
     def size(self) -> int:
         """Number of chunks indexed."""
         return len(self.chunk_ids)
+
+    @classmethod
+    def from_index(cls, source: VectorIndex, generation: int, vectors: bool) -> BM25Snapshot:
+        """Scan the index (chunks, then vectors when asked) into a snapshot of ``generation``."""
+        snapshot = cls.build(source.all_chunks(), generation)
+        if vectors:
+            matrix, found = build_matrix(snapshot.chunk_ids, source.all_embeddings())
+            snapshot.vectors = matrix
+            snapshot._arrays["has_vector"] = found
+        return snapshot
+
+    def dense_search(self, vector: np.ndarray, scope: AccessScope, k: int) -> list[RankedId] | None:
+        """Exact cosine top k inside the scope; None when this snapshot holds no vectors."""
+        if self.vectors is None:
+            return None
+        mask = self.mask(scope) & self._arrays["has_vector"]
+        return [
+            RankedId(chunk_id=self.chunk_ids[row], score=score)
+            for row, score in top_k(self.vectors, mask, vector, k)
+        ]
 
     @classmethod
     def build(cls, items: Iterable[ScoredChunk], generation: int) -> BM25Snapshot:
@@ -105,7 +135,7 @@ class BM25Snapshot:
             mask &= self._current
         return mask
 
-    def search(self, question: str, scope: AccessScope, k: int) -> list[KeywordHit]:
+    def search(self, question: str, scope: AccessScope, k: int) -> list[RankedId]:
         """Top k in-scope chunks with a positive BM25 score, best first, ties by chunk_id."""
         if self._model is None or k <= 0:
             return []
@@ -119,7 +149,7 @@ class BM25Snapshot:
         if len(found) > k:
             found = found[np.argpartition(-scores[found], k - 1)[:k]]
         order = found[np.lexsort((found, -scores[found]))]
-        return [KeywordHit(chunk_id=self.chunk_ids[i], score=float(scores[i])) for i in order]
+        return [RankedId(chunk_id=self.chunk_ids[i], score=float(scores[i])) for i in order]
 
     def save(self, directory: Path) -> None:
         """Write the snapshot into ``directory`` (which must not exist yet)."""
@@ -133,25 +163,33 @@ class BM25Snapshot:
         }
         (directory / _META).write_text(json.dumps(meta), encoding="utf-8")
         np.savez(directory / _ARRAYS, **self._arrays)  # type: ignore[arg-type]
+        if self.vectors is not None:
+            np.save(directory / _VECTORS, self.vectors)
         if self._model is not None:
             self._model.save(str(directory / _MODEL), show_progress=False)
 
     @classmethod
-    def load(cls, directory: Path) -> BM25Snapshot | None:
-        """Read a saved snapshot; None when missing, incomplete or from another analyzer."""
+    def load(cls, directory: Path, vectors: bool = False) -> BM25Snapshot | None:
+        """Read a saved snapshot; None when missing, incomplete, from another analyzer, or
+        without the vectors asked for."""
         try:
             meta = json.loads((directory / _META).read_text(encoding="utf-8"))
             if meta.get("analyzer") != ANALYZER_VERSION or meta.get("format") != _FORMAT:
                 return None
             with np.load(directory / _ARRAYS) as npz:
-                arrays = {name: npz[name] for name in _ARRAY_NAMES}
+                arrays = {name: npz[name] for name in npz.files}
+            if not set(_ARRAY_NAMES) <= set(arrays):
+                return None
+            matrix = np.load(directory / _VECTORS) if (directory / _VECTORS).exists() else None
+            if vectors and (matrix is None or "has_vector" not in arrays):
+                return None
             model = None
             if meta["chunk_ids"]:
                 model = bm25s.BM25.load(str(directory / _MODEL), load_corpus=False)
         except (OSError, ValueError, KeyError):
             return None
         labels = {key: list(values) for key, values in meta["labels"].items()}
-        return cls(model, list(meta["chunk_ids"]), labels, arrays, meta["generation"])
+        return cls(model, list(meta["chunk_ids"]), labels, arrays, meta["generation"], matrix)
 
 
 def _audience_bits(audience: Iterable[Role]) -> int:
@@ -173,3 +211,21 @@ def _index(corpus_tokens: list[list[str]]) -> bm25s.BM25 | None:
     model = bm25s.BM25(method="lucene")
     model.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
     return model
+
+
+def synced_index(
+    source: VectorIndex,
+    db: Database,
+    store_dir: Path | None = None,
+    vectors: bool = False,
+    background: bool = False,
+) -> SyncedKeywordIndex:
+    """A generation-synced BM25 snapshot of ``source`` (with its vectors when asked)."""
+    return SyncedKeywordIndex(
+        source,
+        db,
+        partial(BM25Snapshot.from_index, vectors=vectors),
+        partial(BM25Snapshot.load, vectors=vectors),
+        store_dir,
+        background=background,
+    )

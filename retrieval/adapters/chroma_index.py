@@ -245,6 +245,12 @@ class ChromaVectorIndex:
                 chunk, current = chunk_codec.decode(cid, text, meta)
                 yield ScoredChunk(chunk=chunk, score=0.0, current=current)
 
+    def all_embeddings(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Every chunk's vector, read page by page."""
+        for page in self._pages(None, include=["embeddings"]):
+            vectors = np.asarray(page["embeddings"], dtype=np.float32)
+            yield from zip(page["ids"], vectors, strict=True)
+
     def count(self) -> int:
         """Chunks stored."""
         return int(_guard("count", self._collection.count))

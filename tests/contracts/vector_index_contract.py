@@ -151,3 +151,12 @@ class VectorIndexContract:
         index.set_current("v1", False)
         assert index.query(vector, scope(), 5) == []
         assert len(index.query(vector, scope(superseded=True), 5)) == 1
+
+    def test_all_embeddings_yields_every_stored_vector(self, index: VectorIndex) -> None:
+        chunks = [make_chunk("D1", "v1", i, f"vector text {i}") for i in range(3)]
+        add(index, chunks)
+        got = dict(index.all_embeddings())
+        assert set(got) == {c.chunk_id for c in chunks}
+        expected = EMB.embed_documents([c.text for c in chunks])
+        for chunk, vector in zip(chunks, expected, strict=True):
+            assert np.allclose(got[chunk.chunk_id], vector, atol=1e-6)

@@ -9,7 +9,7 @@ import pytest
 from core.db.engine import Database
 from core.models import AccessScope, Role
 from core.registry import bump_generation
-from retrieval.adapters.bm25_index import BM25Snapshot
+from retrieval.adapters.bm25_index import synced_index
 from retrieval.keyword_index import SyncedKeywordIndex
 from retrieval.memory_index import InMemoryVectorIndex
 from tests.contracts.vector_index_contract import add, make_chunk
@@ -26,7 +26,7 @@ def db(tmp_path: Path) -> Database:
 
 
 def synced(index: InMemoryVectorIndex, db: Database, store: Path | None) -> SyncedKeywordIndex:
-    return SyncedKeywordIndex(index, db, BM25Snapshot.build, BM25Snapshot.load, store)
+    return synced_index(index, db, store)
 
 
 def bump(db: Database) -> None:
@@ -86,7 +86,7 @@ def test_background_refresh_serves_the_old_snapshot_until_the_new_one_is_ready(
 ) -> None:
     index = InMemoryVectorIndex()
     add(index, [make_chunk("A", "a1", 0, "gearbox coupling")])
-    kw = SyncedKeywordIndex(index, db, BM25Snapshot.build, BM25Snapshot.load, None, background=True)
+    kw = synced_index(index, db, None, background=True)
     assert found(kw, "gearbox") == ["a1-0"]  # first snapshot: built before answering
     add(index, [make_chunk("B", "b1", 0, "gearbox oil")])
     bump(db)

@@ -24,10 +24,9 @@ from core.db.tables import DocumentRow
 from core.models import AccessScope, Chunk, DocType, DocumentMeta, DocumentStatus, Role
 from core.registry import ensure_site
 from core.settings import RetrievalSettings
-from retrieval.adapters.bm25_index import BM25Snapshot
+from retrieval.adapters.bm25_index import synced_index
 from retrieval.embedders import HashingEmbedder
 from retrieval.hybrid import HybridRetriever
-from retrieval.keyword_index import SyncedKeywordIndex
 from retrieval.memory_index import InMemoryVectorIndex
 
 pytestmark = pytest.mark.unit
@@ -174,9 +173,19 @@ def _row(meta: DocumentMeta, status: DocumentStatus, chunk_count: int) -> Docume
     )
 
 
-def retriever(db: Database, index: InMemoryVectorIndex) -> HybridRetriever:
-    keyword = SyncedKeywordIndex(index, db, BM25Snapshot.build, BM25Snapshot.load, None)
-    return HybridRetriever(index, EMB, keyword, db, RetrievalSettings(candidates=10))
+def retriever(
+    db: Database, index: InMemoryVectorIndex, dense_snapshot: bool = True
+) -> HybridRetriever:
+    snapshot = synced_index(index, db, None, vectors=dense_snapshot)
+    return HybridRetriever(
+        index,
+        EMB,
+        snapshot,
+        db,
+        RetrievalSettings(candidates=10),
+        locator=snapshot,
+        dense_cache=snapshot if dense_snapshot else None,
+    )
 
 
 @settings(
@@ -187,12 +196,16 @@ def retriever(db: Database, index: InMemoryVectorIndex) -> HybridRetriever:
 @given(
     specs=st.lists(doc_st, min_size=1, max_size=8),
     queries=st.lists(st.tuples(scope_st, texts_st, st.integers(1, 10)), min_size=1, max_size=3),
+    dense_snapshot=st.booleans(),
 )
 def test_no_hit_outside_scope_or_served_version(
-    db: Database, specs: list[DocSpec], queries: list[tuple[AccessScope, str, int]]
+    db: Database,
+    specs: list[DocSpec],
+    queries: list[tuple[AccessScope, str, int]],
+    dense_snapshot: bool,
 ) -> None:
     index, served = build_world(db, specs)
-    search = retriever(db, index)
+    search = retriever(db, index, dense_snapshot)
     for scope, question, k in queries:
         hits = search.search(question, scope, k)
         assert len(hits) <= k
