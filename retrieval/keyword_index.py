@@ -101,11 +101,13 @@ class SyncedKeywordIndex:
     def dense_search(self, vector: np.ndarray, scope: AccessScope, k: int) -> list[RankedId] | None:
         """Exact scoped dense hits from the snapshot, only when it is of the current generation.
 
-        None (use the vector index) when the snapshot is stale, absent or has no vectors: the
-        vector index is always fresh, the snapshot only while nothing changed since its build.
+        None (use the vector index) when the snapshot is stale (a background rebuild is under
+        way) or has no vectors: the vector index is always fresh, the snapshot only while nothing
+        changed since its build.
         """
-        snapshot = self._snapshot
-        if snapshot is None or snapshot.generation != self._generation():
+        generation = self._generation()
+        snapshot = self.snapshot()  # builds or refreshes it exactly as keyword search would
+        if snapshot.generation != generation:
             return None
         return snapshot.dense_search(vector, scope, k)
 

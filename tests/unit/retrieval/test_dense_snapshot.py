@@ -65,14 +65,15 @@ def test_synced_dense_search_only_while_current(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'd.db'}")
     db.upgrade()
     index = corpus_index()
-    synced = synced_index(index, db, None, vectors=True)
+    synced = synced_index(index, db, None, vectors=True, background=True)
     vector = EMB.embed_query("pump seal")
-    assert synced.dense_search(vector, SCOPE, 3) is None  # nothing built yet
-    synced.snapshot()
     assert [h.chunk_id for h in synced.dense_search(vector, SCOPE, 3) or []] == ["a1-0", "e1-0"]
     with db.session() as s:
         bump_generation(s)
+    add(index, [make_chunk("F", "f1", 0, "pump seal new")])
     assert synced.dense_search(vector, SCOPE, 3) is None  # stale: the index must answer
+    synced.wait_for_refresh()
+    assert "f1-0" in [h.chunk_id for h in synced.dense_search(vector, SCOPE, 3) or []]
 
 
 def test_retriever_gives_the_same_hits_with_or_without_the_dense_snapshot(

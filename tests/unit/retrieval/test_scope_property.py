@@ -26,6 +26,7 @@ from core.registry import ensure_site
 from core.settings import RetrievalSettings
 from retrieval.adapters.bm25_index import synced_index
 from retrieval.embedders import HashingEmbedder
+from retrieval.fusion import jaccard, normalise
 from retrieval.hybrid import HybridRetriever
 from retrieval.memory_index import InMemoryVectorIndex
 
@@ -239,8 +240,10 @@ def test_an_in_scope_served_chunk_asked_verbatim_is_found(
     scope = AccessScope(role=role, sites=frozenset({target.site}))
     hits = retriever(db, index).search(target.text, scope, 10)
     assert hits, "an in-scope exact match returned nothing"
-    assert hits[0].chunk.text.casefold().split() == target.text.casefold().split() or any(
-        h.chunk.chunk_id == target.chunk_id for h in hits
+    words = frozenset(normalise(target.text).split())
+    # the target itself, or a near-duplicate that the collapse step kept in its place
+    assert any(jaccard(words, frozenset(normalise(h.chunk.text).split())) >= 0.9 for h in hits), (
+        "the asked chunk (or its near-duplicate) is missing"
     )
 
 
