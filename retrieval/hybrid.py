@@ -90,17 +90,17 @@ class HybridRetriever:
         started = time.perf_counter()
         if k <= 0 or not question.strip():
             return TimedHits(hits=[], timings_ms={"total": 0.0})
-        dense, keyword = self._retrieve(question, scope, timings)
+        dense, known, keyword = self._retrieve(question, scope, timings)
         with _timer(timings, "fuse_guard"):
             s = self._settings
             fused = reciprocal_rank_fusion(
-                [(h.chunk.chunk_id, h.score) for h in dense],
+                dense,
                 keyword,
                 s.rrf_k,
                 s.dense_weight,
                 s.keyword_weight,
             )
-            candidates = self._resolve(fused, dense, scope)
+            candidates = self._resolve(fused, known, scope)
             candidates = self._served_only(candidates, scope)
             candidates = collapse_duplicates(candidates, lambda c: c.chunk.text, s.dedup_overlap)
         with _timer(timings, "rerank"):
@@ -112,38 +112,39 @@ class HybridRetriever:
 
     def _retrieve(
         self, question: str, scope: AccessScope, timings: dict[str, float]
-    ) -> tuple[list[ScoredChunk], list[tuple[str, float]]]:
-        """Both scoped candidate lists; a zero weight skips that retriever."""
+    ) -> tuple[list[tuple[str, float]], dict[str, ScoredChunk], list[tuple[str, float]]]:
+        """Both scoped ranked lists of (chunk_id, score), and the chunks already fetched;
+        a zero weight skips that retriever."""
         n = self._settings.candidates
-        dense: list[ScoredChunk] = []
+        dense: list[tuple[str, float]] = []
+        known: dict[str, ScoredChunk] = {}
         keyword: list[tuple[str, float]] = []
         if self._settings.dense_weight > 0:
             with _timer(timings, "embed"):
                 vector = self._embedder.embed_query(question)
             with _timer(timings, "dense"):
-                dense = self._dense(vector, scope, n)
+                dense, known = self._dense(vector, scope, n)
         if self._keyword is not None and self._settings.keyword_weight > 0:
             with _timer(timings, "keyword"):
                 keyword = [(h.chunk_id, h.score) for h in self._keyword.search(question, scope, n)]
-        return dense, keyword
+        return dense, known, keyword
 
-    def _dense(self, vector: np.ndarray, scope: AccessScope, n: int) -> list[ScoredChunk]:
-        """Scoped nearest chunks: from the fresh dense cache (then fetched by id), else the index."""
+    def _dense(
+        self, vector: np.ndarray, scope: AccessScope, n: int
+    ) -> tuple[list[tuple[str, float]], dict[str, ScoredChunk]]:
+        """Scoped nearest chunk ids: from the fresh dense cache (chunks fetched later with the
+        keyword hits, in one call), else from the vector index (chunks included)."""
         ranked = self._dense_cache.dense_search(vector, scope, n) if self._dense_cache else None
-        if ranked is None:
-            return self._index.query(vector, scope, n)
-        fetched = {s.chunk.chunk_id: s for s in self._index.get([r.chunk_id for r in ranked])}
-        return [
-            fetched[r.chunk_id].model_copy(update={"score": r.score})
-            for r in ranked
-            if r.chunk_id in fetched
-        ]
+        if ranked is not None:
+            return [(r.chunk_id, r.score) for r in ranked], {}
+        hits = self._index.query(vector, scope, n)
+        return [(h.chunk.chunk_id, h.score) for h in hits], {h.chunk.chunk_id: h for h in hits}
 
     def _resolve(
-        self, fused: list[Fused], dense: list[ScoredChunk], scope: AccessScope
+        self, fused: list[Fused], known: dict[str, ScoredChunk], scope: AccessScope
     ) -> list[_Candidate]:
-        """Attach chunks (keyword-only ids are fetched) and re-check the scope on live flags."""
-        known = {h.chunk.chunk_id: h for h in dense}
+        """Attach chunks (one fetch for ids not yet known) and re-check the scope on live flags."""
+        known = dict(known)
         missing = [f.chunk_id for f in fused if f.chunk_id not in known]
         known.update({h.chunk.chunk_id: h for h in self._index.get(missing)})
         out = []
