@@ -100,9 +100,7 @@ class HybridRetriever:
                 s.dense_weight,
                 s.keyword_weight,
             )
-            candidates = self._resolve(fused, known, scope)
-            candidates = self._served_only(candidates, scope)
-            candidates = collapse_duplicates(candidates, lambda c: c.chunk.text, s.dedup_overlap)
+            candidates = self._candidates(fused, known, scope, self._needed(k))
         with _timer(timings, "rerank"):
             candidates = self._rerank(question, candidates, k)
         with _timer(timings, "context"):
@@ -139,6 +137,28 @@ class HybridRetriever:
             return [(r.chunk_id, r.score) for r in ranked], {}
         hits = self._index.query(vector, scope, n)
         return [(h.chunk.chunk_id, h.score) for h in hits], {h.chunk.chunk_id: h for h in hits}
+
+    def _needed(self, k: int) -> int:
+        """Candidates to keep: twice k (room for hits merged into a neighbour's context), and
+        every candidate the reranker should see."""
+        return max(2 * k, self._settings.rerank_candidates if self._reranker else 0)
+
+    def _candidates(
+        self, fused: list[Fused], known: dict[str, ScoredChunk], scope: AccessScope, need: int
+    ) -> list[_Candidate]:
+        """Resolve, guard and de-duplicate fused ids in rank order, a batch at a time, until
+        ``need`` survive: fetching 60 chunks from a store to keep 16 costs more than it gives."""
+        kept: list[_Candidate] = []
+        for start in range(0, len(fused), need):
+            batch = self._resolve(fused[start : start + need], known, scope)
+            kept = collapse_duplicates(
+                kept + self._served_only(batch, scope),
+                lambda c: c.chunk.text,
+                self._settings.dedup_overlap,
+            )
+            if len(kept) >= need:
+                break
+        return kept
 
     def _resolve(
         self, fused: list[Fused], known: dict[str, ScoredChunk], scope: AccessScope

@@ -98,3 +98,31 @@ def test_retriever_gives_the_same_hits_with_or_without_the_dense_snapshot(
         a = [(h.chunk.chunk_id, h.rank) for h in plain.search(question, SCOPE, 8)]
         b = [(h.chunk.chunk_id, h.rank) for h in cached.search(question, SCOPE, 8)]
         assert a == b
+
+
+class GetCounting(InMemoryVectorIndex):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fetched = 0
+
+    def get(self, chunk_ids):  # type: ignore[no-untyped-def]
+        self.fetched += len(chunk_ids)
+        return super().get(chunk_ids)
+
+
+def test_only_the_candidates_needed_are_fetched(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'n.db'}")
+    db.upgrade()
+    from tests.contracts.retriever_contract import Corpus
+
+    index = GetCounting()
+    corpus = Corpus(db, index, HashingEmbedder(128))
+    for i in range(40):
+        corpus.write(f"D{i}", [f"filler valve {i} inspection"])
+    snapshot = synced_index(index, db, None, vectors=True)
+    retriever = HybridRetriever(
+        index, corpus.embedder, snapshot, db, RetrievalSettings(), dense_cache=snapshot
+    )
+    hits = retriever.search("filler valve inspection", SCOPE, 2)
+    assert len(hits) == 2
+    assert index.fetched == 4  # 2 x k, not the 60 fused candidates
