@@ -125,3 +125,17 @@ class InteractionRow(Base):
     feedback_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     feedback_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class IndexGenerationRow(Base):
+    """A counter bumped whenever what the vector index serves changes (one row, id 1).
+
+    Derived indexes (the BM25 keyword index) compare it with the generation they were built
+    from and rebuild when it moved: a cheap staleness check instead of diffing the store.
+    """
+
+    __tablename__ = "index_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
