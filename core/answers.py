@@ -13,13 +13,28 @@ from core.models import Chunk
 
 
 class SearchHit(BaseModel):
-    """One retrieved chunk with its fused score and the scores it came from."""
+    """One retrieved chunk with its fused score and the scores it came from.
+
+    ``score`` orders the hits (reciprocal-rank fusion, or the cross-encoder's score when
+    reranking is on); it is comparable only within one search. ``dense_score`` is the cosine
+    similarity and ``keyword_score`` the BM25 score, each None when that retriever did not find
+    the chunk. ``context_text`` is set when neighbouring chunks of the same document version were
+    joined so that numbered steps are not cut (``context_chunk_ids`` lists them, in order).
+    """
 
     rank: int
     chunk: Chunk
     score: float
     dense_score: float | None = None
     keyword_score: float | None = None
+    rerank_score: float | None = None
+    context_text: str | None = None
+    context_chunk_ids: list[str] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The text to read: the joined context when there is one, else the chunk's own."""
+        return self.context_text or self.chunk.text
 
 
 class Citation(BaseModel):

@@ -6,7 +6,7 @@ implement them (a real one and a deterministic fake each), and ``services.wiring
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -88,8 +88,66 @@ class VectorIndex(Protocol):
         """Every chunk of one version, ordered by ordinal."""
         ...
 
+    def chunks_at(self, version_key: str, ordinals: Sequence[int]) -> list[Chunk]:
+        """The chunks of one version at these ordinals, ordered by ordinal; missing ones skipped.
+
+        Lets retrieval fetch a hit's neighbours without reading a whole long manual.
+        """
+        ...
+
+    def all_chunks(self) -> Iterator[ScoredChunk]:
+        """Every stored chunk with its current flag (score 0), read in pages.
+
+        For rebuilding derived indexes (the keyword index); order is unspecified.
+        """
+        ...
+
+    def all_embeddings(self) -> Iterator[tuple[str, np.ndarray]]:
+        """``(chunk_id, vector)`` of every stored chunk, read in pages (derived indexes)."""
+        ...
+
     def count(self) -> int:
         """Number of chunks stored (all versions)."""
+        ...
+
+
+class RankedId(BaseModel):
+    """A chunk id found by keyword search, with its (BM25) score: higher is better."""
+
+    chunk_id: str
+    score: float
+
+
+class KeywordIndex(Protocol):
+    """Lexical search over chunk texts, scope-filtered inside the query like the vector index."""
+
+    def search(self, question: str, scope: AccessScope, k: int) -> list[RankedId]:
+        """Up to k chunk ids inside the scope that share terms with the question, best first."""
+        ...
+
+
+class DenseCache(Protocol):
+    """Exact scoped dense search over derived data (a snapshot of the index's vectors)."""
+
+    def dense_search(self, vector: np.ndarray, scope: AccessScope, k: int) -> list[RankedId] | None:
+        """Top k chunk ids inside the scope by cosine, or None when the cache is not up to date
+        (the caller then asks the vector index itself)."""
+        ...
+
+
+class ChunkLocator(Protocol):
+    """Knows which chunk ids a document version has at which ordinals (derived data)."""
+
+    def locate(self, version_key: str, ordinals: Sequence[int]) -> list[str] | None:
+        """Ids at those ordinals (missing ordinals skipped), or None if the version is unknown."""
+        ...
+
+
+class Reranker(Protocol):
+    """Scores (question, passage) pairs jointly; used to reorder the fused candidates."""
+
+    def score(self, question: str, passages: Sequence[str]) -> list[float]:
+        """One relevance score per passage, higher is better, deterministic for a given input."""
         ...
 
 

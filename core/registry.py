@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from core.db.tables import DocumentRow, IngestionRunRow, SiteRow, utcnow
+from core.db.tables import DocumentRow, IndexGenerationRow, IngestionRunRow, SiteRow, utcnow
 from core.errors import NotFoundError, UnknownSiteError
 from core.models import COMPANY_WIDE, DocumentMeta, DocumentStatus, validate_site_id
 
@@ -133,6 +133,50 @@ def served_versions(session: Session, doc_ids: Iterable[str]) -> dict[str, str]:
         )
         result.update({doc_id: key for doc_id, key in rows})
     return result
+
+
+def version_statuses(session: Session, keys: Iterable[str]) -> dict[str, str]:
+    """Map each given version_key to its registry status (unknown keys are left out)."""
+    wanted = sorted(set(keys))
+    result: dict[str, str] = {}
+    for start in range(0, len(wanted), 900):
+        rows = session.execute(
+            select(DocumentRow.version_key, DocumentRow.status).where(
+                DocumentRow.version_key.in_(wanted[start : start + 900])
+            )
+        )
+        result.update({key: status for key, status in rows})
+    return result
+
+
+_GENERATION_ROW = 1
+
+
+def index_generation(session: Session) -> int:
+    """The current index generation (0 before anything was ever switched)."""
+    value = session.scalar(
+        select(IndexGenerationRow.generation).where(IndexGenerationRow.id == _GENERATION_ROW)
+    )
+    return int(value or 0)
+
+
+def bump_generation(session: Session) -> int:
+    """Advance the index generation after the served content changed; returns the new value.
+
+    Called by the ingestion writer in the transactions that switch, remove or clean up versions,
+    so derived indexes (BM25) know to rebuild. The increment is done in SQL, so two writers
+    never lose a bump.
+    """
+    result = session.execute(
+        update(IndexGenerationRow)
+        .where(IndexGenerationRow.id == _GENERATION_ROW)
+        .values(generation=IndexGenerationRow.generation + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) == 0:
+        session.add(IndexGenerationRow(id=_GENERATION_ROW, generation=1))
+    session.flush()
+    return index_generation(session)
 
 
 def list_rows(

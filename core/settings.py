@@ -117,6 +117,40 @@ class IngestSettings(BaseModel):
     max_file_bytes: int = 25 * 1024 * 1024
 
 
+class RetrievalSettings(BaseModel):
+    """How search finds and fuses chunks (see ``retrieval/hybrid.py``).
+
+    Dense and keyword searches each return ``candidates`` hits inside the scope; they are fused
+    with weighted reciprocal rank fusion, ``w / (rrf_k + rank)`` summed over both lists.
+    """
+
+    k: int = Field(default=8, ge=1, le=100, description="Hits returned by default")
+    candidates: int = Field(default=30, ge=1, le=500, description="Hits per retriever")
+    rrf_k: int = Field(default=60, ge=1, description="RRF damping constant")
+    dense_weight: float = Field(default=1.0, ge=0.0)
+    keyword_weight: float = Field(default=1.0, ge=0.0)
+    dedup_overlap: float = Field(
+        default=0.9, gt=0.0, le=1.0, description="Word-set Jaccard above which chunks collapse"
+    )
+    join_steps: bool = Field(default=True, description="Join chunks continuing numbered steps")
+    max_join_chunks: int = Field(default=3, ge=0, le=10, description="Neighbours per side")
+    max_context_chars: int = Field(default=6000, ge=500)
+    rerank_model_path: Path | None = Field(
+        default=None, description="Local cross-encoder directory; reranking is off when unset"
+    )
+    rerank_candidates: int = Field(default=20, ge=1, le=200)
+    keyword_dir: Path | None = Field(default=None, description="Default <home>/bm25")
+    dense_snapshot: bool = Field(
+        default=True,
+        description="Exact in-memory dense search on the index snapshot (4 bytes x dim per "
+        "chunk of RAM) while it is current; off: always the vector index's filtered query",
+    )
+    keyword_refresh: Literal["sync", "background"] = Field(
+        default="background",
+        description="Rebuild a stale keyword index while serving the old one, or before searching",
+    )
+
+
 class Settings(BaseSettings):
     """Application settings. Build with :func:`load_settings`; pass the object down."""
 
@@ -137,6 +171,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     answer: AnswerSettings = AnswerSettings()
     ingest: IngestSettings = IngestSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
     policy_file: Path | None = Field(
         default=None, description="YAML mapping doc_type -> roles; default policy when unset"
     )
@@ -147,6 +182,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'plant_copilot.db').resolve()}"
+
+    @property
+    def keyword_path(self) -> Path:
+        """Where keyword index snapshots are persisted, one folder per index generation."""
+        return self.retrieval.keyword_dir or (self.home / "bm25")
 
     @property
     def chroma_path(self) -> Path:

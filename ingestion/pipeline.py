@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from core.db.engine import Database
-from core.errors import DocumentError
-from core.models import Chunk, DocType, DocumentStatus
+from core.models import DocType, DocumentStatus
 from core.policy import AccessPolicy
 from core.ports import Embedder, VectorIndex
 from core.registry import current_row, finish_run, list_rows, start_run
 from core.settings import ChunkingSettings
-from ingestion.chunking import chunk_document
 from ingestion.discovery import discover
-from ingestion.metadata import MetaOverrides, default_title
-from ingestion.parsing import parse_file
+from ingestion.metadata import MetaOverrides
+from ingestion.parse_worker import Prepared, prepare, worker_pool
 from ingestion.plan import (
     PlannedDoc,
     Source,
@@ -40,15 +39,6 @@ from ingestion.writer import NewVersion, remove_versions, repair, write_versions
 
 WINDOW_CHUNKS = 256
 _SERVED = [DocumentStatus.CURRENT.value, DocumentStatus.SUPERSEDED.value]
-
-
-class Prepared(BaseModel):
-    """A planned document with its chunks, ready to embed and write."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    item: PlannedDoc
-    chunks: list[Chunk]
 
 
 def _rebuild(item: PlannedDoc, run_id: int | None) -> PlannedDoc:
@@ -171,11 +161,26 @@ class Ingestor:
     def _process(
         self, todo: list[PlannedDoc], report: IngestReport, progress: Progress, reuse: bool
     ) -> None:
-        """Parse ahead in a worker thread; embed and write complete doc_id groups as soon as the
+        """Parse ahead in a worker process; embed and write complete doc_id groups as soon as the
         window is full, or at once when the parser has nothing ready (the model never idles)."""
+        pool = worker_pool() if len(todo) > 1 else None
+        try:
+            self._consume(todo, pool, report, progress, reuse)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+    def _consume(
+        self,
+        todo: list[PlannedDoc],
+        pool: ProcessPoolExecutor | None,
+        report: IngestReport,
+        progress: Progress,
+        reuse: bool,
+    ) -> None:
         window: list[Prepared] = []
         group: list[Prepared] = []
-        with Prefetcher(todo, self._prepare) as parsed:
+        with Prefetcher(todo, self._prepare_in(pool)) as parsed:
             while not parsed.finished:
                 got = parsed.poll(block=not window)
                 if got is None:
@@ -204,22 +209,20 @@ class Ingestor:
             if row is not None:
                 row.last_error = reason
 
-    def _prepare(self, item: PlannedDoc) -> Prepared | str:
-        """Parse and chunk one file; a failure is returned as its one-line reason."""
-        try:
-            parsed = parse_file(item.path, self._max_bytes)
-            meta = item.meta
-            if parsed.title_hint and meta.title == default_title(item.path):
-                meta = meta.model_copy(update={"title": parsed.title_hint})
-                item = item.model_copy(update={"meta": meta})
-            chunks = chunk_document(parsed.blocks, meta, self._chunking)
-            if not chunks:
-                return "no text to index"
-        except DocumentError as exc:
-            return str(exc)
-        except Exception as exc:  # a parser bug must not stop the other documents
-            return f"unexpected {type(exc).__name__}: {exc}"
-        return Prepared(item=item, chunks=chunks)
+    def _prepare_in(
+        self, pool: ProcessPoolExecutor | None
+    ) -> Callable[[PlannedDoc], Prepared | str]:
+        """The parse step, in the worker process when there is one."""
+
+        def run(item: PlannedDoc) -> Prepared | str:
+            if pool is None:
+                return prepare(item, self._max_bytes, self._chunking)
+            try:
+                return pool.submit(prepare, item, self._max_bytes, self._chunking).result()
+            except BrokenProcessPool as exc:
+                return f"parser process died: {exc}"
+
+        return run
 
     def _flush(
         self, window: list[Prepared], report: IngestReport, progress: Progress, reuse: bool

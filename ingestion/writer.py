@@ -24,7 +24,7 @@ from core.db.engine import Database
 from core.db.tables import DocumentRow, utcnow
 from core.models import Chunk, DocumentMeta, DocumentStatus
 from core.ports import VectorIndex
-from core.registry import current_row, insert_staged, switch_current
+from core.registry import bump_generation, current_row, insert_staged, switch_current
 from ingestion.report import RepairCounts
 
 _DELETED = {DocumentStatus.REPLACED.value, DocumentStatus.REMOVED.value}
@@ -75,6 +75,7 @@ def write_versions(
             replaced, superseded = _switch(session, new, version.become_current)
             outcome.replaced_existing.append(replaced)
             outcome.superseded += superseded
+        bump_generation(session)  # served content changed: derived indexes must rebuild
     outcome.deleted_chunks = cleanup(db, index)
     return outcome
 
@@ -159,6 +160,9 @@ def cleanup(db: Database, source: IndexSource) -> int:
             row = session.get(DocumentRow, row_id)
             if row is not None and row.status == status:
                 row.needs_cleanup = False
+    if pending:
+        with db.session() as session:
+            bump_generation(session)  # the index's flags and chunks changed
     return deleted
 
 
@@ -179,6 +183,9 @@ def repair(db: Database, source: IndexSource) -> RepairCounts:
             if row is not None:
                 session.delete(row)
         counts.staged_discarded += 1
+    if staged:
+        with db.session() as session:
+            bump_generation(session)
     with db.session() as session:
         counts.versions_cleaned = len(
             list(session.scalars(select(DocumentRow.id).where(DocumentRow.needs_cleanup.is_(True))))

@@ -1,7 +1,11 @@
 """Flat metadata encoding of a chunk, for vector stores that only hold scalar metadata.
 
-Audience becomes one boolean per role (``aud_operator`` ...) so that the role filter is an
-equality test inside the store's query, and ``current`` marks the served-version pre-filter.
+Audience becomes one boolean per role (``aud_operator`` ...) and ``current`` marks the
+served-version flag. The scope filter itself uses one more key per role, ``sc_<role>``, present
+only when the role is in the audience, holding the site (``~site`` when not current): a scope is
+then ONE indexed ``$in`` clause. Chroma resolves each clause of a filter into the set of matching
+ids before searching, so an ``$and`` of site, role and current flags costs as much as the three
+(large) sets together; the single clause costs only the in-scope set (2-3x faster at 100k chunks).
 """
 
 from __future__ import annotations
@@ -13,11 +17,27 @@ from typing import Any
 from core.models import AccessScope, BlockKind, Chunk, DocType, Role
 
 _NONE_INT = -1
+SCOPE_CODEC = 2
+"""Version of the scope encoding; collections written by an older one are migrated on open."""
+_NOT_CURRENT = "~"  # site ids never contain '~' (see core.models.validate_site_id)
 
 
 def role_key(role: Role) -> str:
     """Metadata key of the per-role audience flag."""
     return f"aud_{role.value}"
+
+
+def scope_key(role: Role) -> str:
+    """Metadata key of the per-role scope field (site, or ``~site`` when not current)."""
+    return f"sc_{role.value}"
+
+
+def scope_fields(
+    site: str, audience: frozenset[Role], current: bool
+) -> dict[str, str | int | float | bool | None]:
+    """The ``sc_<role>`` fields of a chunk; None deletes the key of a role outside the audience."""
+    value = site if current else f"{_NOT_CURRENT}{site}"
+    return {scope_key(role): value if role in audience else None for role in Role}
 
 
 def encode(chunk: Chunk, current: bool) -> dict[str, str | int | float | bool]:
@@ -43,6 +63,9 @@ def encode(chunk: Chunk, current: bool) -> dict[str, str | int | float | bool]:
     }
     for role in Role:
         meta[role_key(role)] = role in chunk.audience
+    for key, value in scope_fields(chunk.site, chunk.audience, current).items():
+        if value is not None:
+            meta[key] = value
     return meta
 
 
@@ -73,11 +96,8 @@ def decode(chunk_id: str, text: str, meta: dict[str, Any]) -> tuple[Chunk, bool]
 
 
 def scope_filter(scope: AccessScope) -> dict[str, Any]:
-    """The metadata filter that keeps a query inside an access scope."""
-    clauses: list[dict[str, Any]] = [
-        {"site": {"$in": sorted(scope.readable_sites)}},
-        {role_key(scope.role): True},
-    ]
-    if not scope.include_superseded:
-        clauses.append({"current": True})
-    return {"$and": clauses}
+    """The metadata filter that keeps a query inside an access scope: one ``$in`` clause."""
+    values = sorted(scope.readable_sites)
+    if scope.include_superseded:
+        values += [f"{_NOT_CURRENT}{site}" for site in values]
+    return {scope_key(scope.role): {"$in": values}}

@@ -5,7 +5,7 @@ Exact cosine search over a numpy matrix; filters applied before ranking, like a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -90,6 +90,23 @@ class InMemoryVectorIndex:
         """One version's chunks in order."""
         found = [c for c in self._chunks.values() if c.version_key == version_key]
         return sorted(found, key=lambda c: c.ordinal)
+
+    def chunks_at(self, version_key: str, ordinals: Sequence[int]) -> list[Chunk]:
+        """One version's chunks at the given ordinals, in order."""
+        wanted = set(ordinals)
+        return [c for c in self.chunks_of_version(version_key) if c.ordinal in wanted]
+
+    def all_chunks(self) -> Iterator[ScoredChunk]:
+        """Every chunk with its served flag; a snapshot, so callers may mutate the index."""
+        for cid, chunk in list(self._chunks.items()):
+            yield ScoredChunk(chunk=chunk, score=0.0, current=self._current[cid])
+
+    def all_embeddings(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Every chunk's vector (a snapshot of the ids, so callers may mutate the index)."""
+        for cid in list(self._vectors):
+            vector = self._vectors.get(cid)
+            if vector is not None:
+                yield cid, vector
 
     def count(self) -> int:
         """All chunks held."""

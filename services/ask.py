@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from core.answers import Answer, SearchHit
-from core.errors import BackendUnavailableError, UsageError
+from core.errors import UsageError
 from core.interactions import record_interaction, update_latency
 from core.models import AccessScope, Role
 from core.ports import Answerer, Retriever
@@ -76,15 +76,6 @@ def in_scope(hits: list[SearchHit], scope: AccessScope) -> list[SearchHit]:
     return kept
 
 
-def _retriever_of(components: Components) -> Retriever:
-    """``components.retriever()`` once the retrieval branch provides it."""
-    factory = getattr(components, "retriever", None)
-    if factory is None:
-        raise BackendUnavailableError("no retriever is configured (services.search not wired)")
-    retriever: Retriever = factory()
-    return retriever
-
-
 def _log(
     components: Components,
     user: str | None,
@@ -139,7 +130,7 @@ def ask(
     with components.db.session() as session:
         site_id = require_site(session, site)
     scope = AccessScope(role=role_, sites=frozenset({site_id}))
-    retriever = retriever or _retriever_of(components)
+    retriever = retriever or components.retriever()
     answerer = answerer or components.answerer()
 
     start = time.perf_counter()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from core.db.engine import Database
 from core.policy import AccessPolicy
-from core.ports import Answerer, Embedder, VectorIndex
+from core.ports import Answerer, Embedder, Reranker, Retriever, VectorIndex
 from core.settings import Settings
 from ingestion.pipeline import Ingestor
 
@@ -54,6 +54,43 @@ def make_answerer(settings: Settings, index: VectorIndex) -> Answerer:
     return LLMAnswerer(settings.llm, settings.answer, fallback=extractive)
 
 
+def make_reranker(settings: Settings) -> Reranker | None:
+    """The cross-encoder reranker when a local model directory is configured, else None."""
+    path = settings.retrieval.rerank_model_path
+    if path is None:
+        return None
+    from retrieval.adapters.cross_encoder import CrossEncoderReranker
+
+    return CrossEncoderReranker(path)
+
+
+def make_retriever(
+    settings: Settings, db: Database, index: VectorIndex, embedder: Embedder
+) -> Retriever:
+    """Hybrid retriever: dense over ``index``, BM25 synced to the index generation, fused."""
+    from retrieval.adapters.bm25_index import synced_index
+    from retrieval.hybrid import HybridRetriever
+
+    options = settings.retrieval
+    snapshot = synced_index(
+        index,
+        db,
+        settings.keyword_path,
+        vectors=options.dense_snapshot,
+        background=options.keyword_refresh == "background",
+    )
+    return HybridRetriever(
+        index,
+        embedder,
+        snapshot,
+        db,
+        options,
+        reranker=make_reranker(settings),
+        locator=snapshot,
+        dense_cache=snapshot if options.dense_snapshot else None,
+    )
+
+
 @dataclass
 class Components:
     """Everything a command or page needs, built once per process from settings."""
@@ -66,6 +103,7 @@ class Components:
     _index: VectorIndex | None = field(default=None, repr=False)
     _embedder: Embedder | None = field(default=None, repr=False)
     _answerer: Answerer | None = field(default=None, repr=False)
+    _retriever: Retriever | None = field(default=None, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
@@ -89,6 +127,15 @@ class Components:
             if self._answerer is None:
                 self._answerer = make_answerer(self.settings, self.index)
             return self._answerer
+
+    def retriever(self) -> Retriever:
+        """The hybrid retriever, built on first use and cached (the model loads lazily)."""
+        if self._retriever is None:
+            embedder = self.embedder()
+            with self._lock:
+                if self._retriever is None:
+                    self._retriever = make_retriever(self.settings, self.db, self.index, embedder)
+        return self._retriever
 
     def ingestor(self) -> Ingestor:
         """An ingestor over this registry and index."""

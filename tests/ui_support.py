@@ -1,8 +1,8 @@
-"""Shared set-up of the UI tests: a small real corpus, components around it, a dense retriever.
+"""Shared set-up of the UI tests: a small real corpus and components around it.
 
 The corpus (a few brookfield and calder SOPs and an incident, two revisions of one SOP) is
 ingested once per session with the hashing embedder into an in-memory index; each test gets a
-copy of the SQLite registry and the shared, read-only index.
+copy of the SQLite registry and the shared, read-only index, and the real hybrid retriever.
 """
 
 from __future__ import annotations
@@ -10,12 +10,8 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
-from core.answers import SearchHit
-from core.models import AccessScope
-from core.ports import Embedder, VectorIndex
 from core.settings import AuthSettings, Settings, UISettings
 from retrieval.memory_index import InMemoryVectorIndex
 from services.wiring import Components, build
@@ -41,28 +37,6 @@ DEMO_PASSWORDS = {
     "quinn": "quality-demo-1",
     "ada": "admin-demo-1",
 }
-
-
-class DenseRetriever:
-    """Scoped dense search over the components' index (a stand-in for the hybrid retriever)."""
-
-    def __init__(self, index: VectorIndex, embedder: Embedder) -> None:
-        self._index = index
-        self._embedder = embedder
-
-    def search(self, question: str, scope: AccessScope, k: int) -> list[SearchHit]:
-        """Up to k in-scope hits, best first."""
-        found = self._index.query(self._embedder.embed_query(question), scope, k)
-        return [
-            SearchHit(rank=i + 1, chunk=s.chunk, score=s.score, dense_score=s.score)
-            for i, s in enumerate(found)
-        ]
-
-
-def install_retriever(components: Components) -> None:
-    """Make ``components.retriever()`` return a DenseRetriever (the UI calls it)."""
-    retriever = DenseRetriever(components.index, components.embedder())
-    setattr(components, "retriever", lambda: retriever)  # noqa: B010  # shadow the method
 
 
 def copy_corpus(dest: Path) -> Path:
@@ -109,12 +83,6 @@ def components_for(corpus: Corpus, tmp_path: Path) -> Iterator[Components]:
     home = tmp_path / "home"
     shutil.copytree(corpus.home, home)
     components = build(ui_settings(home), index=corpus.index)
-    install_retriever(components)
     ensure_demo_users(components.db, components.settings.auth)
     yield components
     components.db.dispose()
-
-
-def day(moment: datetime) -> date:
-    """The UTC calendar day of a timestamp."""
-    return moment.date()

@@ -9,7 +9,7 @@ import sys
 import click
 import typer
 
-from app.cli import ask_cmds, index_cmds, serve_cmds, users_cmds
+from app.cli import ask_cmds, index_cmds, query_cmds, serve_cmds, users_cmds
 from app.cli.context import CliState, err_console, state
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.command()(index_cmds.ingest)
 app.command()(index_cmds.reindex)
 app.command()(index_cmds.status)
 app.command()(ask_cmds.ask)
+app.command()(query_cmds.search)
 app.command()(serve_cmds.serve)
 
 

@@ -186,3 +186,17 @@ class ReviewRow(Base):
     disposition: Mapped[str] = mapped_column(String(32), index=True)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IndexGenerationRow(Base):
+    """A counter bumped whenever what the vector index serves changes (one row, id 1).
+
+    Derived indexes (the BM25 keyword index) compare it with the generation they were built
+    from and rebuild when it moved: a cheap staleness check instead of diffing the store.
+    """
+
+    __tablename__ = "index_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

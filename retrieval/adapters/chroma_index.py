@@ -16,7 +16,7 @@ import numpy as np
 from chromadb.config import Settings as ChromaClientSettings
 
 from core.errors import BackendUnavailableError
-from core.models import AccessScope, Chunk
+from core.models import AccessScope, Chunk, Role
 from core.ports import ScoredChunk, VersionState
 from retrieval import chunk_codec
 
@@ -61,10 +61,40 @@ class ChromaVectorIndex:
         self._collection = _guard(
             "open collection",
             lambda: client.get_or_create_collection(
-                collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+                collection,
+                embedding_function=None,
+                metadata={"hnsw:space": "cosine", "scope_codec": chunk_codec.SCOPE_CODEC},
             ),
         )
         self._max_batch = int(_guard("batch size", client.get_max_batch_size))
+        if (self._collection.metadata or {}).get("scope_codec") != chunk_codec.SCOPE_CODEC:
+            self._migrate_scope_fields()
+
+    def _migrate_scope_fields(self) -> None:
+        """Write the single-clause scope fields on chunks stored by an older codec (once)."""
+        for page in self._pages(None, include=["metadatas"]):
+            self._update_scope(page["ids"], page["metadatas"], None)
+        meta = {k: v for k, v in (self._collection.metadata or {}).items() if "hnsw:" not in k}
+        meta["scope_codec"] = chunk_codec.SCOPE_CODEC
+        _guard("migrate", lambda: self._collection.modify(metadata=meta))
+
+    def _update_scope(
+        self, ids: Sequence[str], metas: Sequence[dict[str, Any]], current: bool | None
+    ) -> None:
+        """Rewrite the current flag (when given) and scope fields of chunks, in batches."""
+        updates: list[dict[str, Any]] = []
+        for meta in metas:
+            flag = bool(meta.get("current")) if current is None else current
+            audience = frozenset(r for r in Role if meta.get(chunk_codec.role_key(r)))
+            fields = chunk_codec.scope_fields(str(meta["site"]), audience, flag)
+            updates.append({"current": flag, **fields})
+        for start in range(0, len(ids), self._max_batch):
+            call = partial(
+                self._collection.update,
+                ids=list(ids[start : start + self._max_batch]),
+                metadatas=updates[start : start + self._max_batch],
+            )
+            _guard("update", call)
 
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray, current: bool) -> None:
         """Upsert chunks in batches no larger than the server accepts."""
@@ -102,14 +132,16 @@ class ChromaVectorIndex:
 
     def set_current(self, version_key: str, current: bool) -> int:
         """Flip the served flag of every chunk of a version that does not have it yet."""
-        where = {"$and": [{"version_key": version_key}, {"current": not current}]}
-        ids = self._ids_where(where)
-        for start in range(0, len(ids), self._max_batch):
-            part = ids[start : start + self._max_batch]
-            call = partial(
-                self._collection.update, ids=part, metadatas=[{"current": current} for _ in part]
-            )
-            _guard("update", call)
+        # Filter on version_key alone: Chroma resolves every clause to its set of matching
+        # ids, and ``current`` matches most of the collection (slow at 100k chunks).
+        ids: list[str] = []
+        metas: list[dict[str, Any]] = []
+        for page in self._pages({"version_key": version_key}, include=["metadatas"]):
+            for cid, meta in zip(page["ids"], page["metadatas"], strict=True):
+                if bool(meta.get("current")) != current:
+                    ids.append(cid)
+                    metas.append(meta)
+        self._update_scope(ids, metas, current)
         return len(ids)
 
     def delete_version(self, version_key: str) -> int:
@@ -186,6 +218,38 @@ class ChromaVectorIndex:
             ):
                 chunks.append(chunk_codec.decode(cid, text, meta)[0])
         return sorted(chunks, key=lambda c: c.ordinal)
+
+    def chunks_at(self, version_key: str, ordinals: Sequence[int]) -> list[Chunk]:
+        """Chunks of a version at the given ordinals (one filtered get), ordered by ordinal."""
+        wanted = {int(o) for o in ordinals}
+        if not wanted:
+            return []
+        # version_key alone (a small id set); an ``ordinal $in`` clause would match across
+        # the whole collection and cost more than it saves.
+        chunks = [
+            chunk_codec.decode(cid, text, meta)[0]
+            for page in self._pages({"version_key": version_key}, ["metadatas", "documents"])
+            for cid, text, meta in zip(
+                page["ids"], page["documents"], page["metadatas"], strict=True
+            )
+            if int(meta.get("ordinal", -1)) in wanted
+        ]
+        return sorted(chunks, key=lambda c: c.ordinal)
+
+    def all_chunks(self) -> Iterator[ScoredChunk]:
+        """Every chunk with its served flag, read page by page."""
+        for page in self._pages(None, include=["metadatas", "documents"]):
+            for cid, text, meta in zip(
+                page["ids"], page["documents"], page["metadatas"], strict=True
+            ):
+                chunk, current = chunk_codec.decode(cid, text, meta)
+                yield ScoredChunk(chunk=chunk, score=0.0, current=current)
+
+    def all_embeddings(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Every chunk's vector, read page by page."""
+        for page in self._pages(None, include=["embeddings"]):
+            vectors = np.asarray(page["embeddings"], dtype=np.float32)
+            yield from zip(page["ids"], vectors, strict=True)
 
     def count(self) -> int:
         """Chunks stored."""

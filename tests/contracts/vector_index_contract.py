@@ -125,3 +125,38 @@ class VectorIndexContract:
         assert index.query(EMB.embed_query("x"), scope(Role.ADMIN, "brookfield"), 5) == []
         with pytest.raises(Exception):  # noqa: B017 - an empty scope is a usage error
             AccessScope(role=Role.ADMIN, sites=frozenset())
+
+    def test_chunks_at_returns_requested_ordinals_in_order(self, index: VectorIndex) -> None:
+        add(index, [make_chunk("D1", "v1", i, f"text {i}") for i in range(5)])
+        add(index, [make_chunk("D1", "v2", i, f"other {i}") for i in range(5)], current=False)
+        assert [c.ordinal for c in index.chunks_at("v1", [3, 1, 9])] == [1, 3]
+        assert {c.version_key for c in index.chunks_at("v1", [0, 1])} == {"v1"}
+        assert index.chunks_at("v1", []) == []
+
+    def test_all_chunks_yields_every_chunk_with_its_flag(self, index: VectorIndex) -> None:
+        add(index, [make_chunk("D1", "v1", i, f"text {i}") for i in range(3)])
+        add(index, [make_chunk("D1", "v2", i, f"new {i}") for i in range(2)], current=False)
+        got = {s.chunk.chunk_id: (s.current, s.chunk) for s in index.all_chunks()}
+        assert set(got) == {"v1-0", "v1-1", "v1-2", "v2-0", "v2-1"}
+        assert [got[f"v1-{i}"][0] for i in range(3)] == [True, True, True]
+        assert [got[f"v2-{i}"][0] for i in range(2)] == [False, False]
+        assert got["v1-1"][1] == make_chunk("D1", "v1", 1, "text 1")
+
+    def test_set_current_changes_what_query_sees(self, index: VectorIndex) -> None:
+        add(index, [make_chunk("D1", "v1", 0, "pump seal")], current=False)
+        vector = EMB.embed_query("pump seal")
+        assert index.query(vector, scope(), 5) == []
+        index.set_current("v1", True)
+        assert [h.chunk.chunk_id for h in index.query(vector, scope(), 5)] == ["v1-0"]
+        index.set_current("v1", False)
+        assert index.query(vector, scope(), 5) == []
+        assert len(index.query(vector, scope(superseded=True), 5)) == 1
+
+    def test_all_embeddings_yields_every_stored_vector(self, index: VectorIndex) -> None:
+        chunks = [make_chunk("D1", "v1", i, f"vector text {i}") for i in range(3)]
+        add(index, chunks)
+        got = dict(index.all_embeddings())
+        assert set(got) == {c.chunk_id for c in chunks}
+        expected = EMB.embed_documents([c.text for c in chunks])
+        for chunk, vector in zip(chunks, expected, strict=True):
+            assert np.allclose(got[chunk.chunk_id], vector, atol=1e-6)

@@ -3,9 +3,6 @@
 Used by the browser tests to start the real app in a subprocess: any connection or DNS lookup
 that leaves the loopback range is refused and written to the file named by
 ``E2E_NETWORK_LOG``, which the test checks is empty at the end.
-
-Until ``Components.retriever()`` exists on this branch (it comes with the retrieval branch),
-a scoped dense retriever over the configured index stands in, so the app can answer.
 """
 
 from __future__ import annotations
@@ -63,25 +60,11 @@ def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
     return _getaddrinfo(host, *args, **kwargs)
 
 
-def _stand_in_retriever() -> None:
-    from services.wiring import Components
-
-    if hasattr(Components, "retriever"):
-        return
-    from tests.ui_support import DenseRetriever
-
-    def retriever(self: Components) -> DenseRetriever:
-        return DenseRetriever(self.index, self.embedder())
-
-    Components.retriever = retriever  # type: ignore[attr-defined]
-
-
 def main() -> None:
     """Install the guard, then hand over to Streamlit's command line."""
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = _guarded_getaddrinfo
-    _stand_in_retriever()
     from streamlit.web.cli import main as streamlit_main
 
     sys.argv = ["streamlit", *sys.argv[1:]]

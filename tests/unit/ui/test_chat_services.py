@@ -18,7 +18,7 @@ from services.chat_history import (
 from services.sources import download_info, open_source
 from services.users import get_user
 from services.wiring import Components, build
-from tests.ui_support import LOCKOUT_Q, OFF_TOPIC_Q, Corpus, install_retriever
+from tests.ui_support import LOCKOUT_Q, OFF_TOPIC_Q, Corpus
 
 pytestmark = pytest.mark.unit
 
@@ -36,7 +36,6 @@ def test_answer_has_notices_sources_and_is_remembered_across_a_restart(
     assert not turn.abstained and turn.safety_notices
     assert turn.citations[0]["doc_id"] == "BRK-SOP-001"
     restarted = build(ui_components.settings, index=ui_components.index)
-    install_retriever(restarted)
     assert current_conversation(restarted.db, "olivia") == conversation
     history = load_history(restarted.db, "olivia", conversation, 20)
     assert [t.interaction_id for t in history.turns] == [turn.interaction_id]

@@ -1,7 +1,7 @@
 """interactions: audit trail of questions, retrieved sources, answers and feedback
 
 Revision ID: 0003
-Revises: 0001 (the retrieval branch adds 0002; on merge set down_revision to "0002")
+Revises: 0002
 Create Date: 2026-11-22 12:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"  # MERGE: becomes "0002" once the retrieval branch's migration is in
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
