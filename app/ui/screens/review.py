@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from app.ui import session
+from core.db.tables import utcnow
 from core.errors import PlantCopilotError
 from core.models import Role
 from services.access import Page
@@ -38,7 +39,7 @@ def _filters() -> ReviewFilter:
         st.subheader("Filters")
         sites = st.multiselect("Sites", sorted(user.sites), key="rv_sites")
         roles = st.multiselect("Roles", [r.value for r in Role], key="rv_roles")
-        today = date.today()
+        today = utcnow().date()  # stored times and the filter are UTC
         span = st.date_input("Dates", (today - timedelta(days=30), today), key="rv_dates")
         feedback: str = st.selectbox(
             "Feedback",

@@ -34,6 +34,8 @@ from tests.ui_support import LOCKOUT_Q, OFF_TOPIC_Q
 
 pytestmark = pytest.mark.unit
 
+TODAY = utcnow().date()  # interactions are stamped and filtered in UTC
+
 
 def user(components: Components, name: str) -> User:
     return get_user(components.db, name).to_user()
@@ -70,9 +72,9 @@ def logged(ui_components: Components) -> dict[str, int]:
         (ReviewFilter(abstained=False), ["up", "down"]),
         (ReviewFilter(roles=[Role.TECHNICIAN, Role.OPERATOR]), ["up", "down"]),
         (ReviewFilter(sites=["calder"]), ["up"]),
-        (ReviewFilter(date_from=date.today() - timedelta(days=1), date_to=date.today()), None),
-        (ReviewFilter(date_to=date.today() - timedelta(days=2)), []),
-        (ReviewFilter(date_from=date.today() + timedelta(days=2)), []),
+        (ReviewFilter(date_from=TODAY - timedelta(days=1), date_to=TODAY), None),
+        (ReviewFilter(date_to=TODAY - timedelta(days=2)), []),
+        (ReviewFilter(date_from=TODAY + timedelta(days=2)), []),
     ],
 )
 def test_filters(
