@@ -40,7 +40,31 @@ class EvalRun(BaseModel):
     run_id: str
     at: datetime | None = None
     label: str = ""
+    passed: bool | None = Field(default=None, description="The run's quality gate, if it had one")
     metrics: dict[str, float] = Field(default_factory=dict)
+
+
+_SCORE_HINTS = ("@", "recall", "precision", "mrr", "ndcg", "presence", "ragas_", "rate", "score")
+
+
+def _is_score(name: str, values: list[float]) -> bool:
+    """A 0..1 score: every value in range, and either a score-like name or a fractional value
+    (so counts that happen to be 0 or 1, such as leaks, stay out of the chart)."""
+    in_range = all(0.0 <= v <= 1.0 for v in values)
+    fractional = any(v != int(v) for v in values)
+    return in_range and (fractional or any(h in name.lower() for h in _SCORE_HINTS))
+
+
+def score_trend(runs: list[EvalRun]) -> dict[str, list[float | None]]:
+    """Per 0..1 score (rates, MRR, nDCG...), its values oldest first: what the trend chart
+    draws. Counts and latencies are left out (other scales); runs lacking a score give None."""
+    names = sorted({k for r in runs for k in r.metrics})
+    trend: dict[str, list[float | None]] = {}
+    for name in names:
+        values = [r.metrics[name] for r in runs if name in r.metrics]
+        if _is_score(name, values):
+            trend[name] = [r.metrics.get(name) for r in runs]
+    return trend
 
 
 def overview(components: Components, admin: User) -> IndexStatus:
@@ -79,7 +103,7 @@ def _metrics(row: dict[str, Any]) -> dict[str, float]:
     if isinstance(raw, dict):
         out.update({k: float(v) for k, v in raw.items() if isinstance(v, int | float)})
     for key, value in row.items():
-        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)  # not "passed"
         if numeric and key not in _SKIP_NUMERIC and not key.endswith("_id"):
             out.setdefault(key, float(value))
     return out
@@ -98,6 +122,13 @@ def _when(row: dict[str, Any]) -> datetime | None:
     return None
 
 
+def _label(row: dict[str, Any]) -> str:
+    for key in ("name", "label", "golden_set", "golden_file"):
+        if row.get(key):
+            return str(row[key]).rsplit("/", 1)[-1]
+    return ""
+
+
 def latest_eval_runs(db: Database, limit: int = 20) -> list[EvalRun]:
     """The latest evaluation runs, oldest first (for a trend); [] when none or no table yet."""
     if not inspect(db.engine).has_table(EVAL_TABLE):
@@ -113,7 +144,8 @@ def latest_eval_runs(db: Database, limit: int = 20) -> list[EvalRun]:
         EvalRun(
             run_id=str(row.get("id", i)),
             at=_when(row),
-            label=str(row.get("name") or row.get("label") or row.get("golden_set") or ""),
+            label=_label(row),
+            passed=row["passed"] if isinstance(row.get("passed"), bool) else None,
             metrics=_metrics(row),
         )
         for i, row in enumerate(rows)

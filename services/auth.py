@@ -109,7 +109,8 @@ def authenticate(
             started_at=now,
             last_active=now,
         )
-    log.warning("login failed: %s (%s)", name, outcome.value)
+    # An unknown name is not logged: it is often a password typed into the username field.
+    log.warning("login failed: %s (%s)", name if account else "<unknown user>", outcome.value)
     if outcome in (_Outcome.LOCKED, _Outcome.NOW_LOCKED) and account and account.locked_until:
         raise AccountLockedError(_lock_message(account.locked_until, now))
     raise AuthenticationError(INVALID_LOGIN)

@@ -71,6 +71,7 @@ def parse_sites(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def account_of(row: UserRow) -> UserAccount:
+    """The account view of a row (never the hash); naive SQLite datetimes become UTC."""
     return UserAccount(
         username=row.username,
         display_name=row.display_name,

@@ -111,6 +111,7 @@ def _download(
     )
 
     def data(doc_id: str = view.doc_id) -> bytes:
+        """Read (and re-check access to) the original only when the button is clicked."""
         return open_source(db, user, doc_id, max_bytes).data
 
     st.download_button(

@@ -9,7 +9,7 @@ from app.ui import session
 from app.ui.progress import StreamlitProgress
 from core.errors import PlantCopilotError
 from services.access import Page
-from services.admin import accounts, latest_eval_runs, overview, reindex
+from services.admin import accounts, latest_eval_runs, overview, reindex, score_trend
 
 auth = session.guard(Page.ADMIN)
 comps = session.components()
@@ -66,15 +66,19 @@ if not runs:
     st.info("No evaluation runs yet.")
 else:
     latest = runs[-1]
-    cols = st.columns(min(4, max(1, len(latest.metrics))))
-    for col, (name, value) in zip(cols, sorted(latest.metrics.items())[:4], strict=False):
-        col.metric(name, f"{value:.3f}")
-    trend = {
-        name: [r.metrics.get(name) for r in runs]
-        for name in sorted({k for r in runs for k in r.metrics})
-    }
-    st.line_chart(trend)
-    st.caption(f"{len(runs)} run(s), oldest first; latest {latest.at or latest.run_id}.")
+    gate = {True: "passed", False: "FAILED", None: "no gate"}[latest.passed]
+    st.caption(
+        f"Latest run {latest.run_id} {latest.label} at {latest.at or 'unknown time'}: gate {gate}. "
+        f"{len(runs)} run(s) shown, oldest first."
+    )
+    trend = score_trend(runs)
+    if trend:
+        st.line_chart(trend)
+    st.dataframe(
+        [{"metric": k, "latest": v} for k, v in sorted(latest.metrics.items())],
+        hide_index=True,
+        width="stretch",
+    )
 
 st.header("Users")
 st.dataframe(

@@ -246,3 +246,16 @@ def test_admin_page_shows_index_status_eval_placeholder_and_users(app: AppTest) 
     assert list(app.dataframe[0].value["username"]) == ["ada", "olivia", "quinn", "theo"]
     app.button(key="FormSubmitter:reindex-Start re-index").click().run()
     assert "Re-index done" in texts(app.success)
+
+
+def test_admin_page_draws_the_eval_trend(app: AppTest, ui_components: Components) -> None:
+    from tests.unit.ui.test_review_admin_services import add_eval_runs
+
+    add_eval_runs(ui_components)
+    login(app, "ada")
+    app.switch_page("screens/admin.py").run()
+    assert not app.exception and "No evaluation runs yet." not in texts(app.info)
+    assert "Latest run r2 sample.jsonl" in texts(app.caption) and "gate passed" in texts(
+        app.caption
+    )
+    assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")

@@ -183,6 +183,10 @@ def test_passwords_never_reach_the_database_file_or_the_logs(
         assert secret.encode() not in stored
         assert secret not in logs
     assert "login failed: ana" in caplog.text and "login ok: ana" in caplog.text
+    with pytest.raises(AuthenticationError):
+        authenticate(db, FAST, "Typed-Password-In-Name", "x")
+    assert "typed-password-in-name" not in caplog.text.lower()
+    assert "login failed: <unknown user>" in caplog.text
 
 
 def test_listing_never_exposes_hashes(db: Database, ana: str) -> None:

@@ -15,7 +15,7 @@ from core.db.tables import DocumentRow, InteractionRow, utcnow
 from core.errors import AccessDeniedError, UsageError
 from core.models import Role, User
 from ingestion.progress import NullProgress
-from services.admin import accounts, latest_eval_runs, overview, reindex
+from services.admin import accounts, latest_eval_runs, overview, reindex, score_trend
 from services.chat import ask_in_chat, give_feedback
 from services.chat_history import current_conversation
 from services.review import (
@@ -221,32 +221,53 @@ def test_streamlit_progress_moves_the_bar_with_rates() -> None:
     assert bar.calls[1][1].startswith("1 / 4 documents") and "chunks/s" in bar.calls[1][1]
 
 
+EVAL_RUNS_DDL = (  # the eval harness's table (its migration 0006_eval_runs)
+    "CREATE TABLE eval_runs (id VARCHAR(64) PRIMARY KEY, created_at TIMESTAMP NOT NULL, "
+    "golden_file TEXT NOT NULL, golden_sha256 VARCHAR(64) NOT NULL, metrics JSON NOT NULL, "
+    "slices JSON NOT NULL, thresholds JSON NOT NULL, passed BOOLEAN NOT NULL, "
+    "git_commit VARCHAR(64), out_dir TEXT)"
+)
+
+
+def add_eval_runs(components: Components) -> None:
+    """Two runs shaped like the eval harness writes them (scores, counts, latencies, None)."""
+    rows = [
+        ("r1", "2026-11-01 10:00:00", 0.70, 0.50, 1, 0),
+        ("r2", "2026-11-02 10:00:00", 0.80, 0.60, 0, 1),
+    ]
+    with components.db.engine.begin() as conn:
+        conn.execute(text(EVAL_RUNS_DDL))
+        for run_id, at, recall, mrr, leaks, passed in rows:
+            metrics = (
+                f'{{"recall@10": {recall}, "mrr@10": {mrr}, "leaks": {leaks}, '
+                f'"search_p95_ms": 41.5, "ragas_faithfulness": null}}'
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO eval_runs VALUES (:id, :at, 'eval/golden/sample.jsonl', 'x', "
+                    ":m, '{}', '{}', :p, NULL, NULL)"
+                ),
+                {"id": run_id, "at": at, "m": metrics, "p": passed},
+            )
+
+
 def test_eval_runs_are_empty_without_the_table_then_read_generically(
     ui_components: Components,
 ) -> None:
-    db = ui_components.db
-    assert latest_eval_runs(db) == []
-    with db.engine.begin() as conn:
-        conn.execute(
-            text(
-                "CREATE TABLE eval_runs (id INTEGER PRIMARY KEY, created_at TIMESTAMP, "
-                "name TEXT, metrics JSON, mrr REAL, k INTEGER)"
-            )
-        )
-        for i, (recall, mrr) in enumerate([(0.7, 0.5), (0.8, 0.6)], start=1):
-            conn.execute(
-                text("INSERT INTO eval_runs VALUES (:i, :at, 'golden', :m, :mrr, 5)"),
-                {
-                    "i": i,
-                    "at": f"2026-11-0{i} 10:00:00",
-                    "m": f'{{"recall@5": {recall}}}',
-                    "mrr": mrr,
-                },
-            )
-    runs = latest_eval_runs(db)
-    assert [r.run_id for r in runs] == ["1", "2"]
-    assert runs[-1].metrics == {"recall@5": 0.8, "mrr": 0.6} and runs[-1].label == "golden"
+    assert latest_eval_runs(ui_components.db) == []
+    add_eval_runs(ui_components)
+    runs = latest_eval_runs(ui_components.db)
+    assert [r.run_id for r in runs] == ["r1", "r2"]
+    latest = runs[-1]
+    assert (latest.label, latest.passed) == ("sample.jsonl", True)
+    assert latest.metrics == {
+        "recall@10": 0.8,
+        "mrr@10": 0.6,
+        "leaks": 0.0,
+        "search_p95_ms": 41.5,
+    }  # None dropped
     assert runs[0].at is not None and runs[0].at.day == 1
+    assert score_trend(runs) == {"mrr@10": [0.5, 0.6], "recall@10": [0.7, 0.8]}
 
 
 def test_interaction_rows_keep_feedback_columns(
