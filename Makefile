@@ -1,6 +1,7 @@
 # Two commands on a fresh machine:
-#   make run   - install everything, index sample_docs, serve the copilot
-#   make test  - install everything, lint, type-check and run the whole test suite
+#   make run   - install everything, index sample_docs, create demo users, serve the web UI
+#   make test  - install everything (and Chromium for the browser tests), lint, type-check and
+#                run the whole test suite
 # The venv is rebuilt when pyproject.toml changes.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -9,8 +10,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/pip --disable-pip-version-check -q
 export PLANT_COPILOT_HOME ?= .plant-copilot
+PORT ?= 8501
+# apt-get needs root; use sudo when not root (CI containers usually are root).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit e2e e2e-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +31,16 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/plant-copilot ingest sample_docs
-	$(BIN)/plant-copilot status
+	$(BIN)/plant-copilot users demo
+	$(BIN)/plant-copilot serve --port $(PORT)
+
+# The browser tests drive the Debian Chromium package (no `playwright install`, no download
+# from a CDN): install it once when it is missing.
+e2e-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing chromium for the browser tests (apt-get)"; \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .
@@ -36,14 +49,17 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: install lint typecheck
+test: install e2e-deps lint typecheck
 	$(BIN)/python -m pytest
 
 unit: install
 	$(BIN)/python -m pytest -m unit -q
 
+e2e: install e2e-deps
+	$(BIN)/python -m pytest -m e2e -q
+
 bench: install
 	$(BIN)/python bench/ingest_bench.py
 
 clean:
-	rm -rf $(VENV) .plant-copilot .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .plant-copilot .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -58,3 +58,21 @@ class BackendUnavailableError(PlantCopilotError):
     """The vector index, database or LLM endpoint cannot be reached."""
 
     exit_code = 5
+
+
+class AuthenticationError(PlantCopilotError):
+    """A login failed: unknown user, wrong password or disabled account (deliberately vague)."""
+
+    exit_code = 3
+
+
+class AccountLockedError(AuthenticationError):
+    """Too many failed logins: the account refuses logins until its lock-out ends."""
+
+
+class SessionExpiredError(AuthenticationError):
+    """A UI session was idle longer than the timeout, or its user was disabled meanwhile."""
+
+
+class PasswordPolicyError(UsageError):
+    """A new password is too short, too long for bcrypt (72 bytes) or otherwise unusable."""

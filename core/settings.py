@@ -66,6 +66,25 @@ class LLMSettings(BaseModel):
     timeout_s: float = 30.0
 
 
+class AuthSettings(BaseModel):
+    """Login hardening for the UI: bcrypt cost, lock-out after failed attempts, idle timeout."""
+
+    max_failed_attempts: int = Field(default=5, ge=1, description="Failures before a lock-out")
+    lockout_minutes: float = Field(default=15.0, gt=0, description="How long a lock-out lasts")
+    session_timeout_minutes: float = Field(default=30.0, gt=0, description="Idle UI session")
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16, description="bcrypt cost factor")
+    min_password_length: int = Field(default=8, ge=1)
+
+
+class UISettings(BaseModel):
+    """Streamlit app behaviour that is policy rather than layout."""
+
+    history_turns: int = Field(default=20, ge=1, description="Chat turns kept on screen")
+    stream_delay_s: float = Field(default=0.02, ge=0.0, description="Pause between sentences")
+    max_download_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    review_page_size: int = Field(default=200, ge=1, description="Interactions listed at once")
+
+
 class AnswerSettings(BaseModel):
     """How answers are composed and when the copilot abstains.
 
@@ -147,6 +166,8 @@ class Settings(BaseSettings):
     chroma: ChromaSettings = ChromaSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
     chunking: ChunkingSettings = ChunkingSettings()
+    auth: AuthSettings = AuthSettings()
+    ui: UISettings = UISettings()
     llm: LLMSettings = LLMSettings()
     answer: AnswerSettings = AnswerSettings()
     ingest: IngestSettings = IngestSettings()

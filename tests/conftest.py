@@ -109,3 +109,19 @@ def real_corpus_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = build(settings).ingestor().ingest(root / "docs")
     assert report.failures == [], report.failures
     return root
+
+
+@pytest.fixture(scope="session")
+def ui_corpus(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A few sample documents ingested once (hashing embedder, in-memory index) for UI tests."""
+    from tests.ui_support import ingest_corpus
+
+    return ingest_corpus(tmp_path_factory.mktemp("ui-corpus"))
+
+
+@pytest.fixture
+def ui_components(ui_corpus: Any, tmp_path: Path) -> Iterator[Any]:
+    """Components over a private copy of the UI corpus registry, with the demo users."""
+    from tests.ui_support import components_for
+
+    yield from components_for(ui_corpus, tmp_path)
