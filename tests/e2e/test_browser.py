@@ -19,6 +19,9 @@ pytestmark = pytest.mark.e2e
 
 COMMENT = "Step 7 should say which vent valve to open first"
 TIMEOUT_MS = 30_000
+ANSWER_TIMEOUT_MS = 90_000  # first answer loads the model and builds the search snapshot
+# Assertions wait as long as actions: a loaded 2-core CI machine is slow, not wrong.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def open_context(browser: Browser, app: ServedApp) -> BrowserContext:
@@ -55,7 +58,9 @@ def ask(page: Page, question: str) -> Locator:
     box.fill(question)
     box.press("Enter")
     message = page.locator('[data-testid="stChatMessage"]').last
-    expect(message.get_by_text(re.compile(r"Sources \(\d+\)"))).to_be_visible()
+    expect(message.get_by_text(re.compile(r"Sources \(\d+\)"))).to_be_visible(
+        timeout=ANSWER_TIMEOUT_MS
+    )
     return message
 
 
