@@ -30,13 +30,22 @@ OFFLINE_ENV: dict[str, str] = {
 
 
 class ChromaSettings(BaseModel):
-    """Where the vector index lives: on disk (embedded) or a Chroma server over HTTP."""
+    """Where the vector index lives: on disk (embedded) or a Chroma server over HTTP.
+
+    Server mode is for several app instances sharing one index (with PostgreSQL as the
+    database); see ``docs/deployment.md``. ``token`` is sent as a bearer token for a reverse
+    proxy to check: the single-node Chroma server itself does not authenticate.
+    """
 
     mode: Literal["embedded", "server"] = "embedded"
     path: Path | None = Field(default=None, description="Embedded store; default <home>/chroma")
     host: str = "127.0.0.1"
     port: int = 8001
+    ssl: bool = Field(default=False, description="Server mode: https instead of http")
     token: SecretStr | None = None
+    timeout_s: float = Field(
+        default=60.0, gt=0, description="Server mode: per-request timeout (connect: 5 s at most)"
+    )
     collection: str = "plant_chunks"
 
 
