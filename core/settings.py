@@ -105,6 +105,11 @@ class IngestSettings(BaseModel):
     """Limits that protect ingestion from hostile or accidental inputs."""
 
     max_file_bytes: int = 25 * 1024 * 1024
+    lock_wait_s: float = Field(
+        default=3600.0,
+        ge=0,
+        description="How long a run waits for another ingest/reindex run to finish (exit 6 after)",
+    )
 
 
 class RetrievalSettings(BaseModel):

@@ -154,6 +154,7 @@ class Components:
             self.policy,
             self.settings.chunking,
             self.settings.ingest.max_file_bytes,
+            self.settings.ingest.lock_wait_s,
         )
 
 
