@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PIP := $(BIN)/pip --disable-pip-version-check -q
 export PLANT_COPILOT_HOME ?= .plant-copilot
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit bench server-deps load-bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,18 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: install lint typecheck
+# PostgreSQL server binaries for the server-mode tests (they start a throwaway server on
+# loopback; the `chroma` CLI comes with the venv). Installs the Debian package when initdb is
+# missing; needs root (CI runs as root), else `sudo make server-deps` once.
+server-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	else \
+		echo "installing PostgreSQL server binaries (apt-get install -y postgresql)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql \
+		|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }; \
+	fi
+
+test: install lint typecheck server-deps
 	$(BIN)/python -m pytest
 
 unit: install
@@ -44,6 +55,9 @@ unit: install
 
 bench: install
 	$(BIN)/python bench/ingest_bench.py
+
+load-bench: install server-deps
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) .plant-copilot .pytest_cache .mypy_cache .ruff_cache
