@@ -60,7 +60,8 @@ class ServedApp:
 def browser_type_launch_args() -> dict[str, Any]:
     """pytest-playwright launch options: the system Chromium, offline flags, no download."""
     if not CHROMIUM.exists():
-        pytest.skip("chromium is not installed: run `make e2e-deps` (apt-get install chromium)")
+        # Fail, not skip: `make test` installs it, so a missing browser is a broken setup.
+        pytest.fail("chromium is not installed: run `make e2e-deps` (apt-get install chromium)")
     return {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
 
 

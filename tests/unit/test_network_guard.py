@@ -29,13 +29,15 @@ def test_dns_lookup_of_outside_host_is_refused(no_network: list[str]) -> None:
     no_network.clear()
 
 
-def test_loopback_is_allowed() -> None:
+def test_loopback_is_allowed(no_network: list[str]) -> None:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(1)
     client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         client.connect(server.getsockname())
+        assert client.getpeername() == server.getsockname()
+        assert no_network == []
     finally:
         client.close()
         server.close()
