@@ -14,7 +14,7 @@ PORT ?= 8501
 # apt-get needs root; use sudo when not root (CI containers usually are root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test lint typecheck unit e2e e2e-deps bench clean
+.PHONY: install run test lint typecheck unit e2e e2e-deps bench server-deps load-bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,18 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: install e2e-deps lint typecheck
+# PostgreSQL server binaries for the server-mode tests (they start a throwaway server on
+# loopback; the `chroma` CLI comes with the venv). Installs the Debian package when initdb is
+# missing; needs root (CI runs as root), else `sudo make server-deps` once.
+server-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	else \
+		echo "installing PostgreSQL server binaries (apt-get install -y postgresql)"; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql \
+		|| { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql; }; \
+	fi
+
+test: install e2e-deps server-deps lint typecheck
 	$(BIN)/python -m pytest
 
 unit: install
@@ -60,6 +71,9 @@ e2e: install e2e-deps
 
 bench: install
 	$(BIN)/python bench/ingest_bench.py
+
+load-bench: install server-deps
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) .plant-copilot .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -54,6 +54,12 @@ class RevisionConflictError(DocumentError):
     """Two different contents claim the same doc_id and revision."""
 
 
+class IngestionBusyError(PlantCopilotError):
+    """Another ingest or reindex run holds the ingestion lock (runs never overlap)."""
+
+    exit_code = 6
+
+
 class BackendUnavailableError(PlantCopilotError):
     """The vector index, database or LLM endpoint cannot be reached."""
 

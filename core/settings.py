@@ -30,13 +30,22 @@ OFFLINE_ENV: dict[str, str] = {
 
 
 class ChromaSettings(BaseModel):
-    """Where the vector index lives: on disk (embedded) or a Chroma server over HTTP."""
+    """Where the vector index lives: on disk (embedded) or a Chroma server over HTTP.
+
+    Server mode is for several app instances sharing one index (with PostgreSQL as the
+    database); see ``docs/deployment.md``. ``token`` is sent as a bearer token for a reverse
+    proxy to check: the single-node Chroma server itself does not authenticate.
+    """
 
     mode: Literal["embedded", "server"] = "embedded"
     path: Path | None = Field(default=None, description="Embedded store; default <home>/chroma")
     host: str = "127.0.0.1"
     port: int = 8001
+    ssl: bool = Field(default=False, description="Server mode: https instead of http")
     token: SecretStr | None = None
+    timeout_s: float = Field(
+        default=60.0, gt=0, description="Server mode: per-request timeout (connect: 5 s at most)"
+    )
     collection: str = "plant_chunks"
 
 
@@ -115,6 +124,11 @@ class IngestSettings(BaseModel):
     """Limits that protect ingestion from hostile or accidental inputs."""
 
     max_file_bytes: int = 25 * 1024 * 1024
+    lock_wait_s: float = Field(
+        default=3600.0,
+        ge=0,
+        description="How long a run waits for another ingest/reindex run to finish (exit 6 after)",
+    )
 
 
 class RetrievalSettings(BaseModel):

@@ -6,15 +6,18 @@ batches across documents (the model is the bottleneck; small per-document batche
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 
 from core.db.engine import Database
+from core.db.locks import exclusive_lock
 from core.models import DocType, DocumentStatus
 from core.policy import AccessPolicy
 from core.ports import Embedder, VectorIndex
@@ -39,6 +42,21 @@ from ingestion.writer import NewVersion, remove_versions, repair, write_versions
 
 WINDOW_CHUNKS = 256
 _SERVED = [DocumentStatus.CURRENT.value, DocumentStatus.SUPERSEDED.value]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _exclusive(
+    method: Callable[Concatenate[Ingestor, P], R],
+) -> Callable[Concatenate[Ingestor, P], R]:
+    """Run an Ingestor method holding the ingestion lock (runs never overlap: core.db.locks)."""
+
+    @functools.wraps(method)
+    def run(self: Ingestor, *args: P.args, **kwargs: P.kwargs) -> R:
+        with exclusive_lock(self._db, "ingestion", self._lock_wait_s):
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 def _rebuild(item: PlannedDoc, run_id: int | None) -> PlannedDoc:
@@ -66,14 +84,17 @@ class Ingestor:
         policy: AccessPolicy,
         chunking: ChunkingSettings,
         max_file_bytes: int,
+        lock_wait_s: float = 3600.0,
     ) -> None:
         self._db = db
+        self._lock_wait_s = lock_wait_s
         self._index = index
         self._embedder_factory = embedder
         self._policy = policy
         self._chunking = chunking
         self._max_bytes = max_file_bytes
 
+    @_exclusive
     def ingest(
         self,
         path: Path,
@@ -94,6 +115,7 @@ class Ingestor:
             self._prune(path, {f.resolve() for f in files}, report)
         return self._finish(report)
 
+    @_exclusive
     def reindex(
         self, site: str | None = None, full: bool = False, progress: Progress | None = None
     ) -> IngestReport:

@@ -34,7 +34,15 @@ def make_index(settings: Settings) -> VectorIndex:
 
     chroma = settings.chroma
     token = chroma.token.get_secret_value() if chroma.token else None
-    client = make_client(chroma.mode, settings.chroma_path, chroma.host, chroma.port, token)
+    client = make_client(
+        chroma.mode,
+        settings.chroma_path,
+        chroma.host,
+        chroma.port,
+        token,
+        ssl=chroma.ssl,
+        timeout_s=chroma.timeout_s,
+    )
     return ChromaVectorIndex(client, chroma.collection)
 
 
@@ -146,6 +154,7 @@ class Components:
             self.policy,
             self.settings.chunking,
             self.settings.ingest.max_file_bytes,
+            self.settings.ingest.lock_wait_s,
         )
 
 

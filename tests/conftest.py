@@ -18,6 +18,9 @@ from core.settings import apply_offline_env
 
 apply_offline_env()
 
+# Real PostgreSQL and Chroma servers (started only when a test asks) and the `backend` fixture.
+pytest_plugins = ["tests.servers"]
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DOCS = REPO / "sample_docs"
 SHARED = REPO.parent / "shared"

@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         result = command.main(args=argv, prog_name="plant-copilot", standalone_mode=False)
         return int(result or 0)
     except PlantCopilotError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        # soft_wrap: one line whatever the terminal width (scripts grep for "error: ...").
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)

@@ -13,8 +13,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import BackendUnavailableError
@@ -55,12 +56,48 @@ def upgrade_schema(url: str, revision: str = "head") -> None:
     """Apply migrations up to ``revision``; raise BackendUnavailableError if unreachable."""
     try:
         command.upgrade(alembic_config(url), revision)
-    except OperationalError as exc:
-        raise BackendUnavailableError(f"database unavailable: {_short(exc)}") from exc
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        raise unavailable(url, exc) from exc
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` means the database cannot be reached or used right now (server down,
+    connection lost, SQLite locked for too long, no pooled connection free in time)."""
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def unavailable(url: str, exc: BaseException) -> BackendUnavailableError:
+    """The one-line error for an unreachable database: where it is and why (no password)."""
+    where = make_url(url).render_as_string(hide_password=True)
+    return BackendUnavailableError(f"database unavailable ({where}): {_short(exc)}")
 
 
 def _short(exc: BaseException) -> str:
-    return str(exc).splitlines()[0][:200]
+    """The driver's first line, without SQLAlchemy's wrapper and help link."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]
+
+
+def _quiet_rollback(session: Session) -> None:
+    """Roll back; on a dead connection the rollback itself fails, and that is not news."""
+    try:
+        session.rollback()
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+
+
+def _quiet_close(session: Session) -> None:
+    try:
+        session.close()
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
 
 
 class Database:
@@ -81,14 +118,16 @@ class Database:
         try:
             yield session
             session.commit()
-        except OperationalError as exc:
-            session.rollback()
-            raise BackendUnavailableError(f"database unavailable: {_short(exc)}") from exc
+        except Exception as exc:
+            _quiet_rollback(session)
+            if is_unavailable(exc):
+                raise unavailable(self.url, exc) from exc
+            raise
         except BaseException:
-            session.rollback()
+            _quiet_rollback(session)
             raise
         finally:
-            session.close()
+            _quiet_close(session)
 
     def upgrade(self) -> None:
         """Bring the schema to the latest migration."""

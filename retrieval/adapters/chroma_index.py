@@ -8,48 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
-from pathlib import Path
 from typing import Any, TypeVar
 
-import chromadb
 import numpy as np
-from chromadb.config import Settings as ChromaClientSettings
 
-from core.errors import BackendUnavailableError
 from core.models import AccessScope, Chunk, Role
 from core.ports import ScoredChunk, VersionState
 from retrieval import chunk_codec
+from retrieval.adapters.chroma_client import describe, guard, make_client
+
+__all__ = ["ChromaVectorIndex", "make_client"]
 
 T = TypeVar("T")
 _PAGE = 2000
-
-
-def _guard(action: str, call: Callable[[], T]) -> T:
-    """Run a Chroma call; connection-level failures become BackendUnavailableError."""
-    try:
-        return call()
-    except (ConnectionError, OSError) as exc:
-        raise BackendUnavailableError(f"vector index unavailable during {action}: {exc}") from exc
-    except Exception as exc:
-        name = type(exc).__name__
-        if "Connect" in name or "Timeout" in name or "Unavailable" in name:
-            raise BackendUnavailableError(
-                f"vector index unavailable during {action}: {exc}"
-            ) from exc
-        raise
-
-
-def make_client(mode: str, path: Path, host: str, port: int, token: str | None) -> Any:
-    """A Chroma client with telemetry off: PersistentClient or HttpClient."""
-    settings = ChromaClientSettings(anonymized_telemetry=False)
-    if mode == "server":
-        headers = {"Authorization": f"Bearer {token}"} if token else None
-        return _guard(
-            "connect",
-            lambda: chromadb.HttpClient(host=host, port=port, headers=headers, settings=settings),
-        )
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
 class ChromaVectorIndex:
@@ -58,7 +29,8 @@ class ChromaVectorIndex:
     def __init__(self, client: Any, collection: str) -> None:
         self._client = client
         self._name = collection
-        self._collection = _guard(
+        self._where = f"{describe(client)}, collection {collection}"
+        self._collection = self._guard(
             "open collection",
             lambda: client.get_or_create_collection(
                 collection,
@@ -66,9 +38,13 @@ class ChromaVectorIndex:
                 metadata={"hnsw:space": "cosine", "scope_codec": chunk_codec.SCOPE_CODEC},
             ),
         )
-        self._max_batch = int(_guard("batch size", client.get_max_batch_size))
+        self._max_batch = int(self._guard("batch size", client.get_max_batch_size))
         if (self._collection.metadata or {}).get("scope_codec") != chunk_codec.SCOPE_CODEC:
             self._migrate_scope_fields()
+
+    def _guard(self, action: str, call: Callable[[], T]) -> T:
+        """Run a Chroma call; an unreachable store becomes BackendUnavailableError."""
+        return guard(action, call, self._where)
 
     def _migrate_scope_fields(self) -> None:
         """Write the single-clause scope fields on chunks stored by an older codec (once)."""
@@ -76,7 +52,7 @@ class ChromaVectorIndex:
             self._update_scope(page["ids"], page["metadatas"], None)
         meta = {k: v for k, v in (self._collection.metadata or {}).items() if "hnsw:" not in k}
         meta["scope_codec"] = chunk_codec.SCOPE_CODEC
-        _guard("migrate", lambda: self._collection.modify(metadata=meta))
+        self._guard("migrate", lambda: self._collection.modify(metadata=meta))
 
     def _update_scope(
         self, ids: Sequence[str], metas: Sequence[dict[str, Any]], current: bool | None
@@ -94,7 +70,7 @@ class ChromaVectorIndex:
                 ids=list(ids[start : start + self._max_batch]),
                 metadatas=updates[start : start + self._max_batch],
             )
-            _guard("update", call)
+            self._guard("update", call)
 
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray, current: bool) -> None:
         """Upsert chunks in batches no larger than the server accepts."""
@@ -108,7 +84,7 @@ class ChromaVectorIndex:
                 documents=[c.text for c in part],
                 metadatas=[chunk_codec.encode(c, current) for c in part],
             )
-            _guard("add", call)
+            self._guard("add", call)
 
     def _ids_where(self, where: dict[str, Any]) -> list[str]:
         ids: list[str] = []
@@ -122,7 +98,7 @@ class ChromaVectorIndex:
             call = partial(
                 self._collection.get, where=where, include=include, limit=_PAGE, offset=offset
             )
-            page = _guard("get", call)
+            page = self._guard("get", call)
             if not page["ids"]:
                 return
             yield page
@@ -149,7 +125,7 @@ class ChromaVectorIndex:
         ids = self._ids_where({"version_key": version_key})
         for start in range(0, len(ids), self._max_batch):
             part = ids[start : start + self._max_batch]
-            _guard("delete", partial(self._collection.delete, ids=part))
+            self._guard("delete", partial(self._collection.delete, ids=part))
         return len(ids)
 
     def embeddings_by_text(self, doc_id: str) -> dict[str, np.ndarray]:
@@ -174,7 +150,7 @@ class ChromaVectorIndex:
         """Nearest chunks with the scope filter applied inside the Chroma query."""
         if k <= 0:
             return []
-        result = _guard(
+        result = self._guard(
             "query",
             lambda: self._collection.query(
                 query_embeddings=[np.asarray(vector, dtype=np.float32)],
@@ -199,7 +175,7 @@ class ChromaVectorIndex:
         """Chunks by id."""
         if not chunk_ids:
             return []
-        page = _guard(
+        page = self._guard(
             "get",
             lambda: self._collection.get(ids=list(chunk_ids), include=["metadatas", "documents"]),
         )
@@ -253,4 +229,4 @@ class ChromaVectorIndex:
 
     def count(self) -> int:
         """Chunks stored."""
-        return int(_guard("count", self._collection.count))
+        return int(self._guard("count", self._collection.count))
