@@ -62,7 +62,7 @@ def _abstention(turn: ChatTurn) -> None:
         ]
     elif rest:
         lines.append(to_markdown(rest))
-    st.info("\n".join(lines), icon=":material/help:")
+    st.info(lines[0] + "\n\n" + "\n".join(lines[1:]), icon=":material/help:")
 
 
 def _answer(turn: ChatTurn, fresh: bool, delay: float) -> None:

@@ -13,15 +13,14 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
 from tests.e2e.conftest import ARTIFACTS, ServedApp
-from tests.ui_support import DEMO_PASSWORDS, LOCKOUT_Q
+from tests.ui_support import DEMO_PASSWORDS, LOCKOUT_Q, OFF_TOPIC_Q
 
 pytestmark = pytest.mark.e2e
 
 COMMENT = "Step 7 should say which vent valve to open first"
 TIMEOUT_MS = 30_000
-ANSWER_TIMEOUT_MS = 90_000  # first answer loads the model and builds the search snapshot
-# Assertions wait as long as actions: a loaded 2-core CI machine is slow, not wrong.
-expect.set_options(timeout=TIMEOUT_MS)
+ANSWER_TIMEOUT_MS = 120_000  # the first question warms the retriever up; slow on a busy machine
+expect.set_options(timeout=TIMEOUT_MS)  # assertions wait as long as actions (default 5 s)
 
 
 def open_context(browser: Browser, app: ServedApp) -> BrowserContext:
@@ -48,6 +47,12 @@ def log_in(page: Page, username: str) -> None:
     expect(page.get_by_text(username.capitalize(), exact=False).first).to_be_visible()
 
 
+def settled(page: Page) -> None:
+    """Wait until Streamlit has finished running the script (widgets are stable then)."""
+    app = page.locator('[data-testid="stApp"]')
+    expect(app).to_have_attribute("data-test-script-state", "notRunning")
+
+
 def shot(target: Page | Locator, name: str) -> None:
     target.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
@@ -58,9 +63,8 @@ def ask(page: Page, question: str) -> Locator:
     box.fill(question)
     box.press("Enter")
     message = page.locator('[data-testid="stChatMessage"]').last
-    expect(message.get_by_text(re.compile(r"Sources \(\d+\)"))).to_be_visible(
-        timeout=ANSWER_TIMEOUT_MS
-    )
+    sources = message.get_by_text(re.compile(r"Sources \(\d+\)"))
+    expect(sources).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
     return message
 
 
@@ -96,6 +100,19 @@ def operator_asks_and_gives_feedback(page: Page, app: ServedApp) -> None:
     answer.get_by_label("Comment (optional)").fill(COMMENT)
     answer.get_by_role("button", name="Send feedback").click()
     expect(page.get_by_text(f"Your feedback: not helpful: {COMMENT}")).to_be_visible()
+    settled(page)
+
+    box = page.get_by_placeholder("Ask a question about your site's documents")
+    box.fill(OFF_TOPIC_Q)
+    box.press("Enter")
+    abstention = page.locator('[data-testid="stChatMessage"]').nth(3)
+    expect(abstention.locator('[data-testid="stAlert"]')).to_contain_text(
+        "do not answer", timeout=ANSWER_TIMEOUT_MS
+    )
+    expect(abstention).to_contain_text("Closest documents in your scope")
+    expect(abstention.get_by_text(re.compile(r"Sources \(\d+\)"))).to_have_count(0)
+    settled(page)
+    shot(abstention, "03-operator-abstention")
 
 
 def operator_cannot_reach_review_or_admin(page: Page, app: ServedApp) -> None:
@@ -109,13 +126,16 @@ def operator_cannot_reach_review_or_admin(page: Page, app: ServedApp) -> None:
         expect(page.get_by_role("heading", name="Plant Copilot")).to_be_visible()
         expect(page.get_by_role("heading", name=re.compile("^(Review|Admin)$"))).to_have_count(0)
         expect(page.get_by_role("link", name=re.compile("Review|Admin"))).to_have_count(0)
-    shot(page, "03-operator-no-review")
+    shot(page, "04-operator-no-review")
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    """Pick an option of a Streamlit selectbox by its label."""
-    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
+    """Pick an option of a Streamlit selectbox (a react-aria combobox) through its Open button."""
+    settled(page)
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label)
+    box.get_by_role("button", name="Open").click()
     page.get_by_role("option", name=option, exact=True).click()
+    expect(page.get_by_role("combobox", name=label)).to_have_value(option)
 
 
 def quality_reviews_the_answer(page: Page, app: ServedApp) -> None:
@@ -123,8 +143,10 @@ def quality_reviews_the_answer(page: Page, app: ServedApp) -> None:
     log_in(page, "quinn")
     page.get_by_role("link", name="Review").click()
     expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    expect(page.get_by_text("2 interaction(s) match.")).to_be_visible()
     choose(page, "Feedback", "Thumbs down")
     expect(page.get_by_text("1 interaction(s) match.")).to_be_visible()
+    settled(page)
     expect(page.get_by_text(f"thumbs down — {COMMENT}")).to_be_visible()
     expect(
         page.get_by_text("[1] Lockout/tagout - Brookfield bottling plant (BRK-SOP-001 rev 4)").first
@@ -136,7 +158,7 @@ def quality_reviews_the_answer(page: Page, app: ServedApp) -> None:
     expect(
         page.get_by_text("quinn: SOP needs update. Name the vent valve in step 7")
     ).to_be_visible()
-    shot(page, "04-quality-review")
+    shot(page, "05-quality-review")
 
 
 def admin_sees_index_status(page: Page, app: ServedApp) -> None:
@@ -149,7 +171,7 @@ def admin_sees_index_status(page: Page, app: ServedApp) -> None:
         expect(table).to_contain_text(site)
     expect(page.get_by_text("No evaluation runs yet.")).to_be_visible()
     expect(page.get_by_role("heading", name="Users")).to_be_visible()
-    shot(page, "05-admin")
+    shot(page, "06-admin")
 
 
 def test_operator_quality_admin_journey(browser: Browser, served_app: ServedApp) -> None:
