@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import shutil
 import statistics
 import sys
@@ -272,6 +273,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     apply_offline_env()
+    load_before = os.getloadavg()[0]
     root = Path(tempfile.mkdtemp(prefix="plant-load-bench-"))
     try:
         corpus = root / "docs"
@@ -283,7 +285,9 @@ def main() -> None:
         print(json.dumps([asdict(c) for c in cells], indent=2))
     else:
         print(
-            f"embedder: {args.embedder}; {args.seconds:.0f} s per cell; ask = retrieve + answer + store"
+            f"embedder: {args.embedder}; {args.seconds:.0f} s per cell; {os.cpu_count()} CPUs;"
+            f" load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after;"
+            " ask = retrieve + answer + store"
         )
         print(table(cells))
 
