@@ -38,6 +38,7 @@ from ingestion.plan import (
 from ingestion.prefetch import Prefetcher
 from ingestion.progress import NullProgress, Progress
 from ingestion.report import IngestReport
+from ingestion.verify import verify_index
 from ingestion.writer import NewVersion, remove_versions, repair, write_versions
 
 WINDOW_CHUNKS = 256
@@ -136,7 +137,11 @@ class Ingestor:
                 continue
             flags = MetaOverrides(site=site_id, doc_type=DocType(doc_type), doc_id=doc_id)
             sources.append(Source(path=path, root=path.parent, flags=flags))
-        report = self._run(sources, "reindex", "", site, full, progress)
+        check = verify_index(self._db, self._index(), site)  # the registry is the truth
+        report = self._run(sources, "reindex", "", site, full, progress, check.incomplete)
+        report.repaired.documents_rebuilt = len(check.incomplete)
+        report.repaired.orphan_versions_deleted = check.orphan_versions_deleted
+        report.repaired.flags_fixed = check.flags_fixed
         for source_path in missing:
             report.fail(
                 source_path, "source file missing (indexed content kept; use ingest --prune)"
@@ -151,6 +156,7 @@ class Ingestor:
         site: str | None,
         full: bool,
         progress: Progress | None,
+        rebuild: frozenset[str] | set[str] = frozenset(),
     ) -> IngestReport:
         started = time.perf_counter()
         progress = progress or NullProgress()
@@ -160,8 +166,11 @@ class Ingestor:
             report.run_id = start_run(session, kind, root=root, site=site)
         planned = resolve_all(sources, self._policy, self._max_bytes, report)
         planned = decide(self._db, drop_conflicts(planned, report), report)
+        rebuild = {p.meta.doc_id for p in planned} if full else rebuild
+        forced = [p for p in planned if p.meta.doc_id in rebuild]
         todo = schedule(
-            [_rebuild(p, report.run_id) if full else p for p in planned if full or not p.unchanged]
+            [_rebuild(p, report.run_id) for p in forced]
+            + [p for p in planned if p.meta.doc_id not in rebuild and not p.unchanged]
         )
         report.documents.unchanged += len(planned) - len(todo)
         progress.started(len(todo))

@@ -35,10 +35,14 @@ class Failure(BaseModel):
 
 
 class RepairCounts(BaseModel):
-    """What the start-of-run repair fixed after an interrupted run."""
+    """What the start-of-run repair fixed after an interrupted run; ``reindex`` also checks
+    the index against the registry (``ingestion/verify.py``) and fills the last three."""
 
     staged_discarded: int = 0
     versions_cleaned: int = 0
+    documents_rebuilt: int = 0
+    orphan_versions_deleted: int = 0
+    flags_fixed: int = 0
 
 
 class IngestReport(BaseModel):

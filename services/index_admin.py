@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from core.db.engine import Database
+from core.db.locks import exclusive_lock
 from core.errors import NotFoundError
 from core.models import DocumentStatus
 from core.ports import VectorIndex
@@ -117,8 +118,18 @@ def show_document(db: Database, doc_id: str) -> list[DocumentInfo]:
         return [_info(r) for r in rows]
 
 
-def delete_document(db: Database, index: VectorIndex, doc_id: str) -> int:
-    """Remove every revision of a document from serving and its chunks from the index."""
+def delete_document(
+    db: Database, index: VectorIndex, doc_id: str, lock_wait_s: float = 3600.0
+) -> int:
+    """Remove every revision of a document from serving and its chunks from the index.
+
+    Holds the ingestion lock (no ingest or reindex run writes meanwhile, core/db/locks.py).
+    """
+    with exclusive_lock(db, "ingestion", lock_wait_s):
+        return _delete_document(db, index, doc_id)
+
+
+def _delete_document(db: Database, index: VectorIndex, doc_id: str) -> int:
     with db.session() as session:
         ids = [
             r.id

@@ -5,12 +5,15 @@ them directly. PostgreSQL refuses to run as root, so when we are root every serv
 as the ``postgres`` user through ``runuser`` in a temp directory that user owns (the recipe in
 the shared offline-stack notes); as any other user the binaries run directly. Both servers bind
 to 127.0.0.1 on a free port only, and both keep their data across ``stop()``/``start()`` so
-tests can take a backend away and bring it back.
+tests can take a backend away and bring it back. A small watchdog process per server stops it
+and deletes its files if the process that started it dies without cleaning up (a test run
+killed by a timeout), so no server outlives its owner.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -28,6 +31,47 @@ PG_GLOB = "/usr/lib/postgresql/*/bin"
 
 class ServerError(RuntimeError):
     """A throwaway server could not be started."""
+
+
+_WATCHDOG = """
+import json, os, shutil, signal, subprocess, sys, time
+owner, spec = int(sys.argv[1]), json.loads(sys.argv[2])
+while os.getppid() == owner:
+    time.sleep(0.5)
+for command in spec["commands"]:
+    subprocess.run(command, capture_output=True, timeout=60, check=False)
+for group in spec["killpg"]:
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except OSError:
+        pass
+for path in spec["remove"]:
+    shutil.rmtree(path, ignore_errors=True)
+"""
+
+
+class Watchdog:
+    """Runs cleanup commands once the current process has died; ``cancel`` after a clean stop."""
+
+    def __init__(
+        self,
+        commands: list[list[str]] | None = None,
+        killpg: list[int] | None = None,
+        remove: list[str] | None = None,
+    ) -> None:
+        spec = {"commands": commands or [], "killpg": killpg or [], "remove": remove or []}
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(os.getpid()), json.dumps(spec)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def cancel(self) -> None:
+        """The owner cleaned up itself: the watchdog must not act (a pid may be reused)."""
+        self._proc.kill()
+        self._proc.wait()
 
 
 def free_port() -> int:
@@ -79,11 +123,23 @@ class PostgresServer:
         self._as_postgres = os.geteuid() == 0
         if self._as_postgres:
             shutil.chown(self.root, user="postgres")
+        stop = [
+            *self._prefix(),
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-m",
+            "immediate",
+            "stop",
+        ]
+        self._watchdog = Watchdog(commands=[stop], remove=[str(self.root)])
+
+    def _prefix(self) -> list[str]:
+        return ["runuser", "-u", "postgres", "--"] if self._as_postgres else []
 
     def _run(self, *args: str, timeout: float = 60) -> None:
-        prefix = ["runuser", "-u", "postgres", "--"] if self._as_postgres else []
         done = subprocess.run(
-            [*prefix, str(self.bindir / args[0]), *args[1:]],
+            [*self._prefix(), str(self.bindir / args[0]), *args[1:]],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -119,6 +175,7 @@ class PostgresServer:
         with contextlib.suppress(ServerError, subprocess.TimeoutExpired):
             self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
+        self._watchdog.cancel()
 
     def url(self, database: str = "postgres") -> str:
         """A SQLAlchemy URL for ``database`` (psycopg 3 driver)."""
@@ -151,6 +208,7 @@ class ChromaServer:
         self.host = "127.0.0.1"
         self.log = path.parent / f"{path.name}-chroma.log"
         self._proc: subprocess.Popen[bytes] | None = None
+        self._watchdog: Watchdog | None = None
 
     def start(self, timeout: float = 60.0) -> ChromaServer:
         """Start the server and wait for its heartbeat."""
@@ -163,6 +221,7 @@ class ChromaServer:
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                 start_new_session=True,
             )  # fmt: skip
+        self._watchdog = Watchdog(killpg=[self._proc.pid])
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.heartbeat():
@@ -201,6 +260,9 @@ class ChromaServer:
         """Stop the server: SIGKILL with ``kill``, else SIGTERM and SIGKILL after 3 s (a graceful
         shutdown waits for clients' keep-alive connections to close)."""
         proc, self._proc = self._proc, None
+        watchdog, self._watchdog = self._watchdog, None
+        if watchdog is not None:
+            watchdog.cancel()
         if proc is None or proc.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):

@@ -58,17 +58,22 @@ def unique_name(prefix: str = "t") -> str:
 
 
 def server_settings(
-    home: Path, database_url: str, chroma: ChromaServer, collection: str, **chroma_options: object
+    home: Path,
+    database_url: str,
+    chroma: tuple[str, int],
+    collection: str,
+    **chroma_options: object,
 ) -> Settings:
-    """Settings for server mode: PostgreSQL at ``database_url``, Chroma over HTTP."""
+    """Settings for server mode: PostgreSQL at ``database_url``, Chroma over HTTP at
+    ``chroma`` (host, port)."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         home=home,
         database_url=database_url,
         chroma=ChromaSettings(
             mode="server",
-            host=chroma.host,
-            port=chroma.port,
+            host=chroma[0],
+            port=chroma[1],
             collection=collection,
             **chroma_options,  # type: ignore[arg-type]
         ),
@@ -87,7 +92,7 @@ def new_backend(kind: str, home: Path, request: pytest.FixtureRequest) -> Settin
     name = unique_name()
     url = pg.create_database(name)
     request.addfinalizer(lambda: _drop(pg, chroma, name))
-    return server_settings(home, url, chroma, collection=name)
+    return server_settings(home, url, (chroma.host, chroma.port), collection=name)
 
 
 def _drop(pg: PostgresServer, chroma: ChromaServer, name: str) -> None:

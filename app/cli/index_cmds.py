@@ -189,7 +189,8 @@ def docs_delete(
     from services.index_admin import delete_document
 
     components = state(ctx).components()
-    deleted = delete_document(components.db, components.index, doc_id)
+    wait_s = components.settings.ingest.lock_wait_s
+    deleted = delete_document(components.db, components.index, doc_id, wait_s)
     if json_out:
         print_json({"doc_id": doc_id, "chunks_deleted": deleted})
     else:

@@ -44,6 +44,34 @@ def db_upgrade(ctx: typer.Context) -> None:
     err_console.print("database schema is up to date")
 
 
+@db_app.command(
+    "run-locked", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
+def db_run_locked(
+    ctx: typer.Context,
+    wait: float | None = typer.Option(
+        None, help="Seconds to wait for the lock (default: setting)."
+    ),
+) -> None:
+    """Run a command while holding the ingestion lock: no ingest or reindex writes meanwhile.
+
+    For consistent backups (database dump + Chroma snapshot); exits with the command's code.
+    Example: plant-copilot db run-locked -- /opt/plant-copilot/backup.sh
+    """
+    import subprocess
+
+    from core.db.locks import exclusive_lock
+    from core.errors import UsageError
+
+    if not ctx.args:
+        raise UsageError("no command given: plant-copilot db run-locked -- COMMAND [ARGS...]")
+    components = state(ctx).components()
+    wait_s = components.settings.ingest.lock_wait_s if wait is None else wait
+    with exclusive_lock(components.db, "ingestion", wait_s):
+        code = subprocess.call(list(ctx.args))
+    raise typer.Exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and map errors to exit codes (0 ok, 1 partial, 2 usage, 3+ domain)."""
     from core.errors import PlantCopilotError

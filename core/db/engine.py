@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.errors import BackendUnavailableError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_WAIT_S = 600.0
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -130,8 +131,16 @@ class Database:
             _quiet_close(session)
 
     def upgrade(self) -> None:
-        """Bring the schema to the latest migration."""
-        upgrade_schema(self.url)
+        """Bring the schema to the latest migration.
+
+        Callers take turns (an advisory lock, see :mod:`core.db.locks`): several app instances
+        starting at once on a new release would otherwise run the same migration concurrently,
+        and all but one fail half-way (seen on PostgreSQL: duplicate key in pg_type).
+        """
+        from core.db.locks import exclusive_lock
+
+        with exclusive_lock(self, "migrations", MIGRATION_LOCK_WAIT_S):
+            upgrade_schema(self.url)
 
     def dispose(self) -> None:
         """Close pooled connections."""

@@ -11,6 +11,9 @@ turns; a run that finds the lock taken waits for it (``ingest.lock_wait_s``) and
 
 Both are released by the server or the kernel when the holder dies, ``kill -9`` included, so a
 crashed run never leaves a stale lock behind. Other databases run without the lock.
+
+The same mechanism, under the name ``migrations``, serialises schema upgrades
+(:meth:`core.db.engine.Database.upgrade`), which every app instance runs at start-up.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from core.errors import IngestionBusyError
 
 log = logging.getLogger(__name__)
 _POLL_S = 0.25
+_ANNOUNCE_AFTER_S = 2.0
 
 
 def lock_key(name: str) -> int:
@@ -39,19 +43,20 @@ def lock_key(name: str) -> int:
 
 
 def _wait(try_lock: Callable[[], bool], name: str, wait_s: float) -> None:
-    """Call ``try_lock`` until it succeeds or ``wait_s`` has passed."""
-    deadline = time.monotonic() + wait_s
-    if try_lock():
-        return
-    if wait_s > 0:
-        log.warning("another %s run holds the lock; waiting up to %.0f s", name, wait_s)
-    while time.monotonic() < deadline:
-        time.sleep(min(_POLL_S, max(deadline - time.monotonic(), 0.0)))
-        if try_lock():
-            return
-    raise IngestionBusyError(
-        f"another {name} run is in progress (lock not free after {wait_s:.0f} s); try again later"
-    )
+    """Call ``try_lock`` until it succeeds or ``wait_s`` has passed (says so after 2 s)."""
+    started = time.monotonic()
+    announced = False
+    while not try_lock():
+        waited = time.monotonic() - started
+        if waited >= wait_s:
+            raise IngestionBusyError(
+                f"another {name} run is in progress (lock not free after {wait_s:.0f} s);"
+                " try again later"
+            )
+        if waited >= _ANNOUNCE_AFTER_S and not announced:
+            log.warning("another %s run holds the lock; waiting up to %.0f s", name, wait_s)
+            announced = True
+        time.sleep(min(_POLL_S, wait_s - waited))
 
 
 @contextlib.contextmanager

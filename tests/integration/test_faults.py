@@ -53,7 +53,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     chroma = ChromaServer(root / "chroma").start()
     try:
         settings = server_settings(
-            root / "home", pg.create_database("faults"), chroma, "faults", timeout_s=3.0
+            root / "home",
+            pg.create_database("faults"),
+            (chroma.host, chroma.port),
+            "faults",
+            timeout_s=3.0,
         )
         shutil.copytree(SAMPLE_DOCS / "brookfield" / "sop", root / "docs" / "brookfield" / "sop")
         components = build(settings)

@@ -101,3 +101,28 @@ def test_a_holder_killed_with_sigkill_releases_the_lock(backend: Settings) -> No
     with exclusive_lock(db, "ingestion", 10):
         assert time.monotonic() - started < 5
     db.dispose()
+
+
+PROBE = """
+import sys
+from core.db.engine import Database
+from core.db.locks import exclusive_lock
+from core.errors import IngestionBusyError
+try:
+    with exclusive_lock(Database(sys.argv[1]), "ingestion", 0):
+        sys.exit(0)
+except IngestionBusyError:
+    sys.exit(42)
+"""
+
+
+def test_db_run_locked_holds_the_lock_for_the_command(
+    backend: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in settings_env(backend).items():
+        monkeypatch.setenv(key, value)
+    url = backend.resolved_database_url
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    assert main(["db", "run-locked", "--", sys.executable, "-c", PROBE, url]) == 42
+    assert subprocess.call([sys.executable, "-c", PROBE, url], cwd=REPO) == 0, "released after"
+    assert main(["db", "run-locked"]) == 2

@@ -6,6 +6,9 @@ New migrations are picked up from ``core/db/migrations/versions`` without touchi
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -20,6 +23,7 @@ from app.cli.main import main
 from core.db.engine import Database, alembic_config, make_engine
 from core.db.tables import Base, DocumentRow, InteractionRow, SiteRow
 from core.settings import Settings
+from tests.conftest import REPO
 from tests.servers import settings_env
 
 pytestmark = pytest.mark.integration
@@ -132,3 +136,24 @@ def test_db_upgrade_command_is_idempotent(
         current = MigrationContext.configure(conn).get_current_revision()
     engine.dispose()
     assert current == _revisions(backend.resolved_database_url)[-1]
+
+
+def test_instances_starting_together_take_turns_to_upgrade(backend: Settings) -> None:
+    """Without the migrations lock, 1 to 2 of 4 concurrent upgrades of a fresh PostgreSQL
+    database failed (duplicate key in pg_type)."""
+    code = "import sys; from core.db.engine import Database; Database(sys.argv[1]).upgrade()"
+    url = backend.resolved_database_url
+    make_engine(url).dispose()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, url],
+            cwd=REPO,
+            env={**os.environ, **settings_env(backend)},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outcomes = [(p.communicate(timeout=120)[1], p.returncode) for p in procs]
+    assert [err for err, code in outcomes if code != 0] == []
+    assert _schema_diff(url) == []
