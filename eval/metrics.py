@@ -157,9 +157,9 @@ def abstention_metrics(results: Sequence[CaseResult]) -> dict[str, MetricValue]:
     unanswerable = sum(1 for r in valid if not r.case.answerable)
     correct = sum(1 for r in valid if r.abstained == (not r.case.answerable))
     return {
-        "abstention_precision": tp / abstained if abstained else None,
-        "abstention_recall": tp / unanswerable if unanswerable else None,
-        "abstention_accuracy": correct / len(results) if results else None,
+        "abstention_precision": _ratio(tp, abstained),
+        "abstention_recall": _ratio(tp, unanswerable),
+        "abstention_accuracy": _ratio(correct, len(results)),
     }
 
 
@@ -245,6 +245,10 @@ def sliced_metrics(
             groups.setdefault(key(result), []).append(result)
         out[name] = {value: compute_metrics(groups[value]) for value in sorted(groups)}
     return out
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
 def _mean(values: Sequence[float]) -> float | None:

@@ -9,7 +9,7 @@ import sys
 import click
 import typer
 
-from app.cli import ask_cmds, index_cmds, query_cmds
+from app.cli import ask_cmds, eval_cmds, index_cmds, query_cmds
 from app.cli.context import CliState, err_console, state
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
 app.add_typer(index_cmds.docs_app, name="docs")
 app.add_typer(db_app, name="db")
+app.add_typer(eval_cmds.eval_app, name="eval")
 app.command()(index_cmds.ingest)
 app.command()(index_cmds.reindex)
 app.command()(index_cmds.status)
