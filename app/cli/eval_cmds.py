@@ -46,6 +46,7 @@ def golden(
     out: Path | None = typer.Option(None, "--out", help="Output dir (default <home>/eval/<id>)."),
     compare: str | None = typer.Option(None, "--compare", help="Run id to compare with."),
     ragas: bool = typer.Option(True, "--ragas/--no-ragas", help="Also compute ragas metrics."),
+    thresholds: Path | None = typer.Option(None, "--thresholds", help="Gate thresholds TOML."),
 ) -> None:
     """Run the golden set through search and ask; exit 1 when a threshold fails.
 
@@ -61,6 +62,8 @@ def golden(
     options = EvalOptions(out_dir=out, compare=compare, ragas=ragas)
     if golden_file is not None:
         options.golden = golden_file
+    if thresholds is not None:
+        options.thresholds = thresholds
     components = state(ctx).components()
     with progress_bar(not json_out, "golden") as bar:
         task = bar.add_task("golden", total=None, note="")
