@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -40,12 +41,15 @@ def latency_histogram(results: Sequence[CaseResult], path: Path) -> Path:
     fig = Figure(figsize=(6.4, 3.6))
     FigureCanvasAgg(fig)
     ax = fig.subplots()
-    for label, values, color in (
+    series = (
         ("search", [r.search_ms for r in ok], "#4C78A8"),
         ("ask", [r.ask_ms for r in ok], "#F58518"),
-    ):
+    )
+    every = [v for _, values, _ in series for v in values]
+    bins = np.histogram_bin_edges(every, bins=30) if every else 30
+    for label, values, color in series:
         if values:
-            ax.hist(values, bins=30, alpha=0.6, label=label, color=color)
+            ax.hist(values, bins=bins, alpha=0.6, label=label, color=color)
     ax.set_xlabel("latency (ms)")
     ax.set_ylabel("questions")
     ax.set_title("Search and ask latency")
