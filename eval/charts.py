@@ -46,7 +46,7 @@ def latency_histogram(results: Sequence[CaseResult], path: Path) -> Path:
         ("ask", [r.ask_ms for r in ok], "#F58518"),
     )
     every = [v for _, values, _ in series for v in values]
-    bins = np.histogram_bin_edges(every, bins=30) if every else 30
+    bins: list[float] | int = np.histogram_bin_edges(every, bins=30).tolist() if every else 30
     for label, values, color in series:
         if values:
             ax.hist(values, bins=bins, alpha=0.6, label=label, color=color)
