@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PIP := $(BIN)/pip --disable-pip-version-check -q
 export PLANT_COPILOT_HOME ?= .plant-copilot
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit bench eval beir clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .plant-copilot .pytest_cache .mypy_cache .ruff_cache
+
+eval: install
+	$(BIN)/plant-copilot eval
+
+beir: install
+	$(BIN)/plant-copilot eval beir ../shared/datasets/scifact

@@ -157,3 +157,26 @@ def test_cli_json(beir_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert data["params"]["source"].startswith("product defaults")
     assert (tmp_path / "home" / "beir-cache").is_dir()
     assert main(["eval", "beir", str(tmp_path / "missing")]) == 4
+
+
+class _PreferLongest:
+    """A stand-in cross-encoder: scores a passage by its length."""
+
+    model_id = "longest"
+
+    def score(self, question: str, passages: list[str]) -> list[float]:
+        return [float(len(p)) for p in passages]
+
+
+def test_rerank_runs_only_when_a_reranker_is_configured(beir_dir: Path, tmp_path: Path) -> None:
+    from eval.beir.bench import rerank_rankings, run_benchmark
+
+    prepared = prepare(beir_dir, "test", tmp_path / "cache", HashingEmbedder())
+    report = run_benchmark(prepared, None, reranker=_PreferLongest(), rerank_top=3)
+    assert report.rerank is not None and set(report.rerank) == {"ndcg@10", "recall@100"}
+    assert "rerank" in report.timings_s
+    ranking = {"4": [("d1", 1.0), ("d2", 0.9), ("d6", 0.8), ("d3", 0.1)]}
+    reranked = rerank_rankings(prepared, ranking, _PreferLongest(), top=3)["4"]
+    order = [d for d, _ in reranked]
+    by_length = sorted(["d1", "d2", "d6"], key=lambda d: -len(" ".join(DOCS[d])))
+    assert order == [*by_length, "d3"]  # top 3 reordered by the reranker, the rest kept
