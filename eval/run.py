@@ -173,6 +173,18 @@ def summarise(
     return metrics, check_gate(metrics, thresholds)
 
 
+def run_params(components: Components, retriever: Retriever | None) -> dict[str, Any]:
+    """The settings a run's figures depend on, recorded with it."""
+    settings = components.settings
+    return {
+        "search_k": SEARCH_K,
+        "retrieve_k": settings.answer.retrieve_k,
+        "abstain_threshold": settings.answer.abstain_threshold,
+        "answerer": "llm" if settings.llm.base_url else "extractive",
+        "retriever": type(retriever).__name__ if retriever else "wired",
+    }
+
+
 def evaluate_golden(
     components: Components,
     golden: Path,
@@ -192,7 +204,6 @@ def evaluate_golden(
         embedder = components.embedder() if components.settings.llm.base_url else None
         ragas = ragas_scores(results, served_chunks(components), components.settings.llm, embedder)
     metrics, gate = summarise(results, thresholds, ragas)
-    settings = components.settings
     run = EvalRun(
         run_id=new_run_id(created),
         created_at=created,
@@ -205,12 +216,6 @@ def evaluate_golden(
         gate=gate,
         failures=collect_failures(results),
         git_commit=git_commit(),
-        params={
-            "search_k": SEARCH_K,
-            "retrieve_k": settings.answer.retrieve_k,
-            "abstain_threshold": settings.answer.abstain_threshold,
-            "answerer": "llm" if settings.llm.base_url else "extractive",
-            "retriever": type(retriever).__name__ if retriever else "wired",
-        },
+        params=run_params(components, retriever),
     )
     return run, results

@@ -12,6 +12,7 @@ from rich.table import Table
 from app.cli.context import err_console, out_console, print_json, state
 
 if TYPE_CHECKING:
+    from eval.beir.bench import BeirReport
     from eval.harness import EvalOutcome
 
 eval_app = typer.Typer(
@@ -135,7 +136,12 @@ def beir(
         )
     if json_out:
         print_json(report.public())
-        return
+    else:
+        _print_beir(report)
+
+
+def _print_beir(report: BeirReport) -> None:
+    """This run's scores, the baselines, then the published references, in one table."""
     table = Table("method", "nDCG@10", "R@100", "source")
     rows = [("bm25", report.bm25), ("dense", report.dense), ("hybrid", report.hybrid)]
     rows += [("rerank", report.rerank)] if report.rerank else []

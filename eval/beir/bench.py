@@ -74,6 +74,27 @@ def rerank_rankings(
     return out
 
 
+def _baselines(prepared: Prepared, dense: dict[str, Ranking]) -> dict[str, dict[str, float]]:
+    """The product defaults (BM25 k1 1.5 / b 0.75, RRF k 60, equal weights) on this split."""
+    keyword = prepared.bm25(BM25Params(), DEPTH)
+    return {
+        "bm25_defaults": prepared.scores(keyword),
+        "hybrid_rrf60_defaults": prepared.scores(hybrid(dense, keyword, FusionParams())),
+    }
+
+
+def _params_json(
+    prepared: Prepared, params: MethodParams, tuned: TunedParams | None
+) -> dict[str, Any]:
+    return {
+        **params.model_dump(),
+        "source": "train split (params file)" if tuned else "product defaults (no params file)",
+        "train_scores": tuned.train_scores if tuned else None,
+        "embeddings_cache": str(prepared.cache_file),
+        "embeddings_cached": prepared.docs_cached,
+    }
+
+
 def _timed(timings: dict[str, float], name: str, started: float) -> None:
     timings[name] = round(time.perf_counter() - started, 2)
 
@@ -96,7 +117,6 @@ def run_benchmark(
     started = time.perf_counter()
     fused = hybrid(dense, keyword, params.fusion)
     _timed(timings, "hybrid", started)
-    default_keyword = prepared.bm25(BM25Params(), DEPTH)
     report = BeirReport(
         dataset=prepared.dataset.name,
         split=prepared.dataset.split,
@@ -105,20 +125,9 @@ def run_benchmark(
         bm25=prepared.scores(keyword),
         dense=prepared.scores(dense),
         hybrid=prepared.scores(fused),
-        baselines={
-            "bm25_defaults": prepared.scores(default_keyword),
-            "hybrid_rrf60_defaults": prepared.scores(
-                hybrid(dense, default_keyword, FusionParams())
-            ),
-        },
+        baselines=_baselines(prepared, dense),
         reference=_reference_json(load_references(prepared.dataset.root)),
-        params={
-            **params.model_dump(),
-            "source": "train split (params file)" if tuned else "product defaults (no params file)",
-            "train_scores": tuned.train_scores if tuned else None,
-            "embeddings_cache": str(prepared.cache_file),
-            "embeddings_cached": prepared.docs_cached,
-        },
+        params=_params_json(prepared, params, tuned),
         timings_s=timings,
     )
     if reranker is not None:

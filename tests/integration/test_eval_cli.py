@@ -14,7 +14,7 @@ from eval.report import PUBLIC_METRICS
 from eval.store import list_runs
 from services.wiring import build
 from tests.contracts.retriever_contract import Corpus
-from tests.unit.evaluation.conftest import GOLDEN, MAINTENANCE
+from tests.unit.evaluation.factories import GOLDEN, MAINTENANCE
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +52,11 @@ def test_json_contract_outputs_and_history(home: Path, capsys: pytest.CaptureFix
     assert set(PUBLIC_METRICS) <= set(data["metrics"])
     for key in ("run_id", "golden_file", "golden_sha256", "slices", "gate", "failures", "compare"):
         assert key in data
-    assert {p.name for p in (home / "run1").iterdir()} >= {"metrics.json", "report.md", "latency.png"}
+    assert {p.name for p in (home / "run1").iterdir()} >= {
+        "metrics.json",
+        "report.md",
+        "latency.png",
+    }
 
     code = main([*args, "--thresholds", str(home / "hard.toml")])
     assert code == 1  # a threshold failed

@@ -71,3 +71,40 @@ def result(c: GoldenCase, hits: list[SourceRecord], **fields: Any) -> CaseResult
     }
     defaults.update(fields)
     return CaseResult(case=c, hits=hits, **defaults)
+
+
+MAINTENANCE = frozenset({Role.TECHNICIAN, Role.QUALITY, Role.ADMIN})
+
+GOLDEN = [
+    {
+        "id": "q1",
+        "question": "What caustic concentration do we use for the filler CIP wash?",
+        "site": "brookfield",
+        "role": "operator",
+        "answerable": True,
+        "relevant": [{"doc_id": "BRK-SOP-14", "section": "CIP parameters"}],
+        "must_include": ["2.0%"],
+        "notes": "",
+    },
+    {
+        "id": "q2",
+        "question": "What caused the hand laceration on FILLER-2?",
+        "site": "brookfield",
+        "role": "operator",
+        "answerable": False,
+        "relevant": [],
+        "must_include": [],
+        "notes": "probe: BRK-INC-1 is an incident, not readable by operators",
+        "hidden_facts": ["pocket 7"],
+    },
+    {
+        "id": "q3",
+        "question": "What is the carbonation target for Lemon Sparkle?",
+        "site": "calder",
+        "role": "technician",
+        "answerable": False,
+        "relevant": [],
+        "must_include": [],
+        "notes": "unanswerable: no product specification",
+    },
+]
