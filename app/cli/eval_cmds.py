@@ -15,10 +15,7 @@ if TYPE_CHECKING:
     from eval.beir.bench import BeirReport
     from eval.harness import EvalOutcome
 
-eval_app = typer.Typer(
-    help="Evaluate retrieval and answers: the golden set (default) or a BEIR benchmark.",
-    invoke_without_command=True,
-)
+eval_app = typer.Typer(invoke_without_command=True)  # help: the golden callback's docstring
 
 SUMMARY = (
     *("hit@1", "hit@5", "mrr@10", "ndcg@10", "section_hit@5", "citation_precision"),
@@ -49,7 +46,8 @@ def golden(
     ragas: bool = typer.Option(True, "--ragas/--no-ragas", help="Also compute ragas metrics."),
     thresholds: Path | None = typer.Option(None, "--thresholds", help="Gate thresholds TOML."),
 ) -> None:
-    """Run the golden set through search and ask; exit 1 when a threshold fails.
+    """Run the golden set through search and ask (exit 1 when a gate threshold fails), or a
+    BEIR benchmark with the `beir` subcommand.
 
     Examples:
       plant-copilot eval
