@@ -14,7 +14,7 @@ PORT ?= 8501
 # apt-get needs root; use sudo when not root (CI containers usually are root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test lint typecheck unit e2e e2e-deps bench server-deps load-bench clean
+.PHONY: install run test lint typecheck unit e2e e2e-deps bench server-deps load-bench eval beir clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,3 +77,9 @@ load-bench: install server-deps
 
 clean:
 	rm -rf $(VENV) .plant-copilot .pytest_cache .mypy_cache .ruff_cache test-artifacts
+
+eval: install
+	$(BIN)/plant-copilot eval
+
+beir: install
+	$(BIN)/plant-copilot eval beir ../shared/datasets/scifact

@@ -58,6 +58,41 @@ def reciprocal_rank_fusion(
     return sorted(fused.values(), key=lambda f: (-f.score, f.best_rank, f.chunk_id))
 
 
+def _min_max(items: Sequence[tuple[str, float]]) -> dict[str, float]:
+    """Scores of one ranked list scaled to 0..1 (all 1.0 when they are equal)."""
+    if not items:
+        return {}
+    low, high = min(s for _, s in items), max(s for _, s in items)
+    span = high - low
+    return {cid: (s - low) / span if span > 0 else 1.0 for cid, s in items}
+
+
+def score_fusion(
+    dense: Sequence[tuple[str, float]],
+    keyword: Sequence[tuple[str, float]],
+    dense_weight: float = 0.5,
+    keyword_weight: float = 0.5,
+) -> list[Fused]:
+    """Fuse two ranked lists by a weighted sum of their min-max normalised scores (a chunk
+    missing from a list gets 0 from it).
+
+    Unlike RRF it uses how far apart the scores are, not only their order: a dense hit far
+    ahead of the rest keeps its lead. Ties as in :func:`reciprocal_rank_fusion`.
+    """
+    fused: dict[str, Fused] = {}
+    for weight, items, source in ((dense_weight, dense, "dense"), (keyword_weight, keyword, "kw")):
+        scaled = _min_max(items)
+        for rank, (cid, score) in enumerate(items, start=1):
+            item = fused.setdefault(cid, Fused(chunk_id=cid, score=0.0))
+            if source == "dense" and item.dense_rank is None:
+                item.dense_rank, item.dense_score = rank, score
+                item.score += weight * scaled[cid]
+            elif source == "kw" and item.keyword_rank is None:
+                item.keyword_rank, item.keyword_score = rank, score
+                item.score += weight * scaled[cid]
+    return sorted(fused.values(), key=lambda f: (-f.score, f.best_rank, f.chunk_id))
+
+
 def normalise(text: str) -> str:
     """Case-, punctuation- and whitespace-insensitive form of a text."""
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())

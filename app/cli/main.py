@@ -9,7 +9,7 @@ import sys
 import click
 import typer
 
-from app.cli import ask_cmds, index_cmds, query_cmds, serve_cmds, users_cmds
+from app.cli import ask_cmds, eval_cmds, index_cmds, query_cmds, serve_cmds, users_cmds
 from app.cli.context import CliState, err_console, state
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
 app.add_typer(index_cmds.docs_app, name="docs")
 app.add_typer(db_app, name="db")
 app.add_typer(users_cmds.users_app, name="users")
+app.add_typer(eval_cmds.eval_app, name="eval")
 app.command()(index_cmds.ingest)
 app.command()(index_cmds.reindex)
 app.command()(index_cmds.status)

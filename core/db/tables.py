@@ -200,3 +200,26 @@ class IndexGenerationRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EvalRunRow(Base):
+    """One run of the golden evaluation (``plant-copilot eval``), for the history dashboard.
+
+    ``metrics`` is the flat overall metric set (ragas scores prefixed ``ragas_``), ``slices`` the
+    same metrics per site, role and doc type, ``thresholds`` the gate it was checked against.
+    """
+
+    __tablename__ = "eval_runs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    golden_file: Mapped[str] = mapped_column(Text)
+    golden_sha256: Mapped[str] = mapped_column(String(64))
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    slices: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    thresholds: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    git_commit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    out_dir: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -105,7 +105,7 @@ class BM25Snapshot:
             "version_codes": np.array([version[s.chunk.version_key] for s in rows], dtype=np.int32),
             "ordinals": np.array([s.chunk.ordinal for s in rows], dtype=np.int32),
         }
-        model = _index([analyze(s.chunk.text) for s in rows])
+        model = build_bm25([analyze(s.chunk.text) for s in rows])
         return cls(model, [s.chunk.chunk_id for s in rows], labels, arrays, generation)
 
     def locate(self, version_key: str, ordinals: Sequence[int]) -> list[str] | None:
@@ -139,12 +139,12 @@ class BM25Snapshot:
         """Top k in-scope chunks with a positive BM25 score, best first, ties by chunk_id."""
         if self._model is None or k <= 0:
             return []
-        vocab = self._model.vocab_dict
-        ids = [vocab[t] for t in query_terms(question) if t in vocab and t]
         mask = self.mask(scope)
-        if not ids or not mask.any():
+        if not mask.any():
             return []
-        scores = self._model.get_scores_from_ids(ids, weight_mask=mask.astype(np.float32))
+        scores = query_scores(self._model, question, mask.astype(np.float32))
+        if scores is None:
+            return []
         found = np.flatnonzero((scores > 0) & mask)
         if len(found) > k:
             found = found[np.argpartition(-scores[found], k - 1)[:k]]
@@ -199,18 +199,33 @@ def _audience_bits(audience: Iterable[Role]) -> int:
     return bits
 
 
-def _index(corpus_tokens: list[list[str]]) -> bm25s.BM25 | None:
-    """A Lucene-variant BM25 (scores are 0 for chunks sharing no term with the query).
+def build_bm25(
+    corpus_tokens: list[list[str]], k1: float = 1.5, b: float = 0.75
+) -> bm25s.BM25 | None:
+    """A Lucene-variant BM25 over analysed texts (scores are 0 for texts sharing no term with
+    the query). ``k1``/``b`` are bm25s' defaults unless given (the BEIR benchmark tunes them).
 
-    None when no chunk has a single token (nothing can ever match).
+    None when no text has a single token (nothing can ever match).
     """
     vocab: dict[str, int] = {}
     ids = [[vocab.setdefault(t, len(vocab)) for t in tokens] for tokens in corpus_tokens]
     if not vocab:
         return None
-    model = bm25s.BM25(method="lucene")
+    model = bm25s.BM25(method="lucene", k1=k1, b=b)
     model.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
     return model
+
+
+def query_scores(
+    model: bm25s.BM25, question: str, weight_mask: np.ndarray | None = None
+) -> np.ndarray | None:
+    """BM25 score of every indexed text for ``question`` (analysed like the texts, each
+    distinct term once), multiplied by ``weight_mask``; None when no term is in the vocabulary."""
+    vocab = model.vocab_dict
+    ids = [vocab[t] for t in query_terms(question) if t in vocab and t]
+    if not ids:
+        return None
+    return np.asarray(model.get_scores_from_ids(ids, weight_mask=weight_mask))
 
 
 def synced_index(
