@@ -1,21 +1,21 @@
 """The admin page's use cases: index status, re-index with progress, evaluation trend, users.
 
 Each function checks that the caller is an admin (the page checks too, but a service must not
-rely on the page). Evaluation runs are written by the eval harness into an ``eval_runs`` table
-whose exact shape belongs to that harness; until it exists this module returns no runs.
+rely on the page). Evaluation runs are written by the eval harness (``plant-copilot eval``) into
+the ``eval_runs`` table; this module reads them for the trend chart.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
-from sqlalchemy import MetaData, Table, inspect, select
+from sqlalchemy import select
 
 from core.db.engine import Database
+from core.db.tables import EvalRunRow
 from core.models import User
 from core.registry import require_site
 from ingestion.progress import Progress
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
     from services.wiring import Components
 
 log = logging.getLogger(__name__)
-
-EVAL_TABLE = "eval_runs"
-_TIME_COLUMNS = ("finished_at", "created_at", "started_at", "run_at", "timestamp")
-_SKIP_NUMERIC = {"id", "run_id", "k", "n", "count", "questions", "num_questions"}
 
 
 class EvalRun(BaseModel):
@@ -91,63 +87,28 @@ def accounts(db: Database, admin: User) -> list[UserAccount]:
     return list_users(db)
 
 
-def _metrics(row: dict[str, Any]) -> dict[str, float]:
-    """Numeric metrics of a row: a JSON ``metrics`` mapping and any numeric metric columns."""
-    out: dict[str, float] = {}
-    raw = row.get("metrics")
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            raw = None
-    if isinstance(raw, dict):
-        out.update({k: float(v) for k, v in raw.items() if isinstance(v, int | float)})
-    for key, value in row.items():
-        numeric = isinstance(value, int | float) and not isinstance(value, bool)  # not "passed"
-        if numeric and key not in _SKIP_NUMERIC and not key.endswith("_id"):
-            out.setdefault(key, float(value))
-    return out
-
-
-def _when(row: dict[str, Any]) -> datetime | None:
-    for column in _TIME_COLUMNS:
-        value = row.get(column)
-        if isinstance(value, datetime):
-            return aware(value)
-        if isinstance(value, str):
-            try:
-                return aware(datetime.fromisoformat(value))
-            except ValueError:
-                continue
-    return None
-
-
-def _label(row: dict[str, Any]) -> str:
-    for key in ("name", "label", "golden_set", "golden_file"):
-        if row.get(key):
-            return str(row[key]).rsplit("/", 1)[-1]
-    return ""
-
-
 def latest_eval_runs(db: Database, limit: int = 20) -> list[EvalRun]:
-    """The latest evaluation runs, oldest first (for a trend); [] when none or no table yet."""
-    if not inspect(db.engine).has_table(EVAL_TABLE):
-        return []
-    table = Table(EVAL_TABLE, MetaData(), autoload_with=db.engine)
-    order = next((table.c[c] for c in (*_TIME_COLUMNS, "id") if c in table.c), None)
-    query = select(table).limit(limit)
-    if order is not None:
-        query = query.order_by(order.desc())
-    with db.engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(query)]
-    runs = [
-        EvalRun(
-            run_id=str(row.get("id", i)),
-            at=_when(row),
-            label=_label(row),
-            passed=row["passed"] if isinstance(row.get("passed"), bool) else None,
-            metrics=_metrics(row),
-        )
-        for i, row in enumerate(rows)
-    ]
+    """The latest evaluation runs, oldest first (for a trend); [] when none yet."""
+    query = select(EvalRunRow).order_by(EvalRunRow.created_at.desc()).limit(limit)
+    with db.session() as session:
+        rows = list(session.scalars(query))
+        runs = [
+            EvalRun(
+                run_id=row.id,
+                at=aware(row.created_at),
+                label=row.golden_file.rsplit("/", 1)[-1],
+                passed=row.passed,
+                metrics=_numeric(row.metrics),
+            )
+            for row in rows
+        ]
     return list(reversed(runs))
+
+
+def _numeric(metrics: dict[str, object]) -> dict[str, float]:
+    """The numeric metrics of a run (metrics not computed, e.g. LLM-only ragas scores, are None)."""
+    return {
+        k: float(v)
+        for k, v in metrics.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    }

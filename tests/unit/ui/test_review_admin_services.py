@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from app.ui.progress import StreamlitProgress
-from core.db.tables import DocumentRow, InteractionRow, utcnow
+from core.db.tables import DocumentRow, EvalRunRow, InteractionRow, utcnow
 from core.errors import AccessDeniedError, UsageError
 from core.models import Role, User
 from ingestion.progress import NullProgress
@@ -221,37 +220,31 @@ def test_streamlit_progress_moves_the_bar_with_rates() -> None:
     assert bar.calls[1][1].startswith("1 / 4 documents") and "chunks/s" in bar.calls[1][1]
 
 
-EVAL_RUNS_DDL = (  # the eval harness's table (its migration 0006_eval_runs)
-    "CREATE TABLE eval_runs (id VARCHAR(64) PRIMARY KEY, created_at TIMESTAMP NOT NULL, "
-    "golden_file TEXT NOT NULL, golden_sha256 VARCHAR(64) NOT NULL, metrics JSON NOT NULL, "
-    "slices JSON NOT NULL, thresholds JSON NOT NULL, passed BOOLEAN NOT NULL, "
-    "git_commit VARCHAR(64), out_dir TEXT)"
-)
-
-
 def add_eval_runs(components: Components) -> None:
-    """Two runs shaped like the eval harness writes them (scores, counts, latencies, None)."""
-    rows = [
-        ("r1", "2026-11-01 10:00:00", 0.70, 0.50, 1, 0),
-        ("r2", "2026-11-02 10:00:00", 0.80, 0.60, 0, 1),
-    ]
-    with components.db.engine.begin() as conn:
-        conn.execute(text(EVAL_RUNS_DDL))
-        for run_id, at, recall, mrr, leaks, passed in rows:
-            metrics = (
-                f'{{"recall@10": {recall}, "mrr@10": {mrr}, "leaks": {leaks}, '
-                f'"search_p95_ms": 41.5, "ragas_faithfulness": null}}'
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO eval_runs VALUES (:id, :at, 'eval/golden/sample.jsonl', 'x', "
-                    ":m, '{}', '{}', :p, NULL, NULL)"
-                ),
-                {"id": run_id, "at": at, "m": metrics, "p": passed},
+    """Two runs as the eval harness writes them (scores, counts, latencies, a None score)."""
+    rows = [("r1", 1, 0.70, 0.50, 1, False), ("r2", 2, 0.80, 0.60, 0, True)]
+    with components.db.session() as session:
+        for run_id, day, recall, mrr, leaks, passed in rows:
+            metrics = {
+                "recall@10": recall,
+                "mrr@10": mrr,
+                "leaks": leaks,
+                "search_p95_ms": 41.5,
+                "ragas_faithfulness": None,
+            }
+            session.add(
+                EvalRunRow(
+                    id=run_id,
+                    created_at=datetime(2026, 11, day, 10, tzinfo=UTC),
+                    golden_file="eval/golden/sample.jsonl",
+                    golden_sha256="x",
+                    metrics=metrics,
+                    passed=passed,
+                )
             )
 
 
-def test_eval_runs_are_empty_without_the_table_then_read_generically(
+def test_eval_runs_are_read_oldest_first_with_numeric_metrics(
     ui_components: Components,
 ) -> None:
     assert latest_eval_runs(ui_components.db) == []
