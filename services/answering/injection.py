@@ -9,6 +9,7 @@ reply that repeats them unsupported).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 PLACEHOLDER = "[instruction to an AI assistant removed]"
 
@@ -22,21 +23,53 @@ _CORE = (
     r"|as\s+an?\s+(?:ai|language\s+model|assistant)\b"
     r"|do\s+not\s+(?:cite|mention|reveal)\s+(?:the\s+|your\s+|any\s+)?(?:sources?|instructions)"
 )
-# The whole sentence around a trigger; a dot followed by a digit (10.5) does not end it.
-_SENTENCE = re.compile(
-    r"(?:[^.!?\n]|\.(?=\d))*(?:" + _CORE + r")(?:[^.!?\n]|\.(?=\d))*[.!?]?",
-    re.I,
-)
+_TRIGGER = re.compile(_CORE, re.I)
+# A sentence ends at ! ? a newline, or a dot not followed by a digit (10.5 does not end it).
+_END = re.compile(r"[!?\n]|\.(?!\d)")
 
 
 def contains_injection(text: str) -> bool:
     """True when the text holds an instruction aimed at an AI assistant."""
-    return _SENTENCE.search(text) is not None
+    return _TRIGGER.search(text) is not None
 
 
+@lru_cache(maxsize=8192)
 def redact(text: str) -> str:
-    """The text with every sentence that addresses an AI assistant replaced by a placeholder."""
-    return _SENTENCE.sub(lambda m: _keep_indent(m.group(0)) + PLACEHOLDER, text)
+    """The text with every sentence that addresses an AI assistant replaced by a placeholder.
+
+    Cached: the answerer reads the same retrieved chunks several times per question.
+    """
+    out: list[str] = []
+    done = 0
+    for trigger in _TRIGGER.finditer(text):
+        if trigger.start() < done:  # a second trigger in a sentence already removed
+            continue
+        start = _sentence_start(text, trigger.start())
+        end = _sentence_end(text, trigger.end())
+        sentence = text[start:end]
+        out.append(text[done:start] + _keep_indent(sentence) + PLACEHOLDER)
+        done = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Index just after the sentence end that precedes ``pos`` (linear, no backtracking)."""
+    i = pos - 1
+    while i >= 0:
+        ch = text[i]
+        if ch in "!?\n" or (ch == "." and not text[i + 1 : i + 2].isdigit()):
+            return i + 1
+        i -= 1
+    return 0
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    """Index after the punctuation that ends the sentence at ``pos`` (a newline stays)."""
+    end = _END.search(text, pos)
+    if end is None:
+        return len(text)
+    return end.start() if end.group() == "\n" else end.end()
 
 
 def _keep_indent(sentence: str) -> str:
