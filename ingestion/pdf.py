@@ -13,6 +13,11 @@ Quirks of unstructured 0.27.32 handled here:
   column. Lines are rebuilt from coordinates: two or more consecutive lines of two or more short
   elements become one ``Table`` element (``cell | cell`` lines), so a spec table stays whole and
   next to its heading.
+* The fast strategy's Title/NarrativeText guess misfires both ways on manuals: the wrapped last
+  line of a paragraph (``"rupture disc."``) becomes a Title and a numbered heading (``"2 Safety
+  and start-up"``) narrative text. Both corrupt section paths, which citations show, so titles are
+  re-decided by form (:func:`fix_headings`); PDF parent links are dropped with them (the
+  section is the last heading above, as on paper).
 * Page furniture at page edges is dropped (page numbers; lines repeated verbatim on most pages
   of a 3+ page document, i.e. running headers and footers); otherwise it would be taken for a
   section title on every page. This runs after table recovery, so numeric cells are safe.
@@ -68,7 +73,7 @@ def partition_pdf_file(path: Path) -> list[Any]:
             raise ParseError(f"not a readable PDF: {one_line(exc)}") from None
         if not any(str(el.text).strip() for el in elements):
             raise ParseError(diagnose_empty_pdf(path))
-    return drop_page_furniture(merge_table_rows(elements))
+    return fix_headings(drop_page_furniture(merge_table_rows(elements)))
 
 
 @contextmanager
@@ -139,6 +144,38 @@ def drop_page_furniture(elements: Sequence[Any]) -> list[Any]:
         id(el) for el in edges if _PAGE_NUMBER.match(el.text) or _furniture_key(el.text) in repeated
     }
     return [el for el in elements if id(el) not in furniture]
+
+
+_NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.!?;:]{2,80}$")
+
+
+def is_false_title(text: str) -> bool:
+    """A Title that is a paragraph's wrapped line: starts in lower case or ends like a clause."""
+    text = text.strip()
+    return not text or text[0].islower() or text[-1] in ".,;"
+
+
+def is_numbered_heading(text: str) -> bool:
+    """``2 Safety and start-up``, ``4.1 Seals``: a short numbered line without a sentence end."""
+    return _NUMBERED_HEADING.match(" ".join(text.split())) is not None
+
+
+def fix_headings(elements: Sequence[Any]) -> list[Any]:
+    """Re-decide Title vs narrative text by form (see the module notes) and drop parent links."""
+    from unstructured.documents.elements import NarrativeText, Title
+
+    fixed = []
+    for el in elements:
+        category = str(el.category)
+        if category == "Title" and is_false_title(str(el.text)):
+            el = NarrativeText(text=str(el.text), metadata=el.metadata, element_id=el.id)
+        elif category in {"NarrativeText", "UncategorizedText"} and is_numbered_heading(
+            str(el.text)
+        ):
+            el = Title(text=str(el.text), metadata=el.metadata, element_id=el.id)
+        el.metadata.parent_id = None
+        fixed.append(el)
+    return fixed
 
 
 def _y_range(el: Any) -> tuple[float, float] | None:

@@ -1,4 +1,5 @@
-"""PDF post-processing on synthetic elements: table lines from coordinates, page furniture."""
+"""PDF post-processing on synthetic elements: table lines from coordinates, page furniture,
+headings decided by form."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from ingestion.pdf import drop_page_furniture, merge_table_rows
+from ingestion.elements import elements_to_blocks
+from ingestion.pdf import drop_page_furniture, fix_headings, merge_table_rows
 
 pytestmark = pytest.mark.unit
 
@@ -81,3 +83,25 @@ def test_short_documents_keep_repeated_lines_but_drop_page_numbers() -> None:
     elements = [element("Header", 1, 70, 20), element("1", 1, 70, 780)]
     elements += [element("Header", 2, 70, 20), element("- 2 -", 2, 70, 780)]
     assert [el.text for el in drop_page_furniture(elements)] == ["Header", "Header"]
+
+
+def test_wrapped_lines_are_not_headings_and_numbered_lines_are() -> None:
+    elements = [
+        element("1 Technical data", 1, 70, 80),
+        element("2 Safety and start-up", 2, 70, 80, "NarrativeText"),
+        element(
+            "WARNING: Never start the screw with a cold barrel, or it may blow the",
+            2,
+            70,
+            100,
+            "NarrativeText",
+        ),
+        element("rupture disc.", 2, 70, 110),
+        element("1. Switch on barrel heating and check all zones.", 2, 70, 130, "NarrativeText"),
+        element("3 bar is the maximum purge pressure.", 2, 70, 150, "NarrativeText"),
+    ]
+    blocks = elements_to_blocks(fix_headings(elements), with_pages=True)
+    headings = [b.text for b in blocks if b.kind.value == "title"]
+    assert headings == ["1 Technical data", "2 Safety and start-up"]
+    assert blocks[3].text == "rupture disc."
+    assert all(b.section_path == ("2 Safety and start-up",) for b in blocks[1:])
