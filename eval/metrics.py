@@ -148,10 +148,28 @@ def citation_precision(results: Sequence[CaseResult]) -> float | None:
     return _mean(shares)
 
 
+def first_citation_metrics(results: Sequence[CaseResult]) -> dict[str, MetricValue]:
+    """Over answerable questions, the share whose answer's first citation is a relevant
+    document (``first_citation_doc``) and a relevant section/page/row of it
+    (``first_citation_section``): what the reader opens first. An abstention scores 0."""
+    doc, section = [], []
+    for r in results:
+        if r.case.kind is not CaseKind.ANSWERABLE or r.error is not None:
+            continue
+        first = r.citations[0] if r.citations and not r.abstained else None
+        doc.append(float(first is not None and first.doc_id in r.case.relevant_doc_ids))
+        section.append(
+            float(first is not None and any(section_matches(x, first) for x in r.case.relevant))
+        )
+    return {"first_citation_doc": _mean(doc), "first_citation_section": _mean(section)}
+
+
 def abstention_metrics(results: Sequence[CaseResult]) -> dict[str, MetricValue]:
-    """Abstention as a classifier of "not answerable": precision, recall, and accuracy (share
-    of all questions where ``abstained == not answerable``)."""
+    """Abstention as a classifier of "not answerable": precision, recall, accuracy (share
+    of all questions where ``abstained == not answerable``), and ``answered_rate``: the share
+    of answerable questions that got an answer (1 - false abstentions)."""
     valid = [r for r in results if r.error is None]
+    answerable = [r for r in valid if r.case.answerable]
     tp = sum(1 for r in valid if r.abstained and not r.case.answerable)
     abstained = sum(1 for r in valid if r.abstained)
     unanswerable = sum(1 for r in valid if not r.case.answerable)
@@ -160,6 +178,7 @@ def abstention_metrics(results: Sequence[CaseResult]) -> dict[str, MetricValue]:
         "abstention_precision": _ratio(tp, abstained),
         "abstention_recall": _ratio(tp, unanswerable),
         "abstention_accuracy": _ratio(correct, len(results)),
+        "answered_rate": _ratio(sum(1 for r in answerable if not r.abstained), len(answerable)),
     }
 
 
@@ -219,6 +238,7 @@ def compute_metrics(results: Sequence[CaseResult]) -> dict[str, MetricValue]:
     }
     metrics.update(ranking_metrics(results))
     metrics["citation_precision"] = citation_precision(results)
+    metrics.update(first_citation_metrics(results))
     metrics.update(abstention_metrics(results))
     metrics["key_fact_presence"] = key_fact_presence(results)
     metrics["leaks"] = sum(len(leaks_of(r)) for r in results)
