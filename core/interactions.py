@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.answers import Answer, SearchHit
-from core.db.tables import InteractionRow, utcnow
+from core.db.tables import InteractionRow, as_utc, utcnow
 from core.errors import NotFoundError, UsageError
 
 
@@ -66,6 +66,12 @@ class Interaction(BaseModel):
     feedback_comment: str | None = None
     feedback_by: str | None = None
     feedback_at: datetime | None = None
+
+    @field_validator("created_at", "feedback_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        """Aware UTC in both modes (SQLite returns naive values, PostgreSQL the session zone)."""
+        return as_utc(value) if value is not None else None
 
 
 def record_interaction(

@@ -7,13 +7,13 @@ returns the hash. Logins and sessions are in :mod:`services.auth`.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from core.db.engine import Database
-from core.db.tables import UserRow
+from core.db.tables import UserRow, as_utc
 from core.errors import NotFoundError, UsageError
 from core.models import Role, User, validate_site_id
 from core.settings import AuthSettings
@@ -49,8 +49,9 @@ class UserAccount(BaseModel):
 
 
 def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes for UTC columns: attach UTC so comparisons work."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """A stored time as aware UTC (naive from SQLite, session time zone from PostgreSQL), so
+    comparisons work and pages that print "UTC" print UTC in both modes."""
+    return as_utc(moment)
 
 
 def validate_username(value: str) -> str:
@@ -71,7 +72,7 @@ def parse_sites(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def account_of(row: UserRow) -> UserAccount:
-    """The account view of a row (never the hash); naive SQLite datetimes become UTC."""
+    """The account view of a row (never the hash); its times in UTC (see :func:`aware`)."""
     return UserAccount(
         username=row.username,
         display_name=row.display_name,

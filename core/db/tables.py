@@ -26,6 +26,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as aware UTC: SQLite gives naive UTC values, PostgreSQL gives them in the
+    session's time zone (the server's ``timezone`` or ``PGTZ``), which need not be UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     """Declarative base of every table."""
 

@@ -164,5 +164,4 @@ def test_cli_takes_the_backend_from_the_environment(
     assert results and results[0]["site"] in {"brookfield", "all"}
 
 
-# Users and reviews (UI branch): add their both-mode tests below, on the same `indexed` corpus,
-# e.g. create a user, log in, ask as that user, record a review of the stored interaction.
+# Users, logins, chat feedback and quality review in both modes: test_backends_users_review.py.
