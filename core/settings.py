@@ -143,6 +143,13 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(default=60, ge=1, description="RRF damping constant")
     dense_weight: float = Field(default=1.0, ge=0.0)
     keyword_weight: float = Field(default=1.0, ge=0.0)
+    record_weight: float = Field(
+        default=0.9,
+        gt=0.0,
+        le=1.0,
+        description="Score multiplier of work orders and incidents when the question is not "
+        "about the past (manuals and SOPs first); 1.0 turns it off",
+    )
     dedup_overlap: float = Field(
         default=0.9, gt=0.0, le=1.0, description="Word-set Jaccard above which chunks collapse"
     )

@@ -5,7 +5,9 @@ Pipeline of :meth:`HybridRetriever.search_timed`:
 1. dense search and keyword search (``KeywordIndex.search``), each with the scope applied inside
    the query, ``candidates`` hits each; dense search uses the exact in-memory snapshot of the
    index (``DenseCache``) when it is of the current index generation, else ``VectorIndex.query``;
-2. weighted reciprocal rank fusion, ties broken by best single rank then chunk_id;
+2. weighted reciprocal rank fusion, ties broken by best single rank then chunk_id; records
+   (work orders, incidents) weigh ``record_weight`` unless the question is about the past
+   (``authority.py``);
 3. every candidate is checked again against the scope with its live flags, and kept only if
    its ``version_key`` is the one SQL serves (``core.registry.served_versions``): the guard
    against half-finished re-index switches, where the vector index briefly holds two versions;
@@ -38,6 +40,7 @@ from core.ports import (
 )
 from core.registry import served_versions, version_statuses
 from core.settings import RetrievalSettings
+from retrieval.authority import authority_weights
 from retrieval.context import join_text, step_context
 from retrieval.fusion import Fused, collapse_duplicates, reciprocal_rank_fusion
 
@@ -101,6 +104,7 @@ class HybridRetriever:
                 s.keyword_weight,
             )
             candidates = self._candidates(fused, known, scope, self._needed(k))
+            candidates = self._prefer_authority(question, candidates)
         with _timer(timings, "rerank"):
             candidates = self._rerank(question, candidates, k)
         with _timer(timings, "context"):
@@ -194,6 +198,18 @@ class HybridRetriever:
             if served.get(c.chunk.doc_id) == c.chunk.version_key
             or c.chunk.version_key in superseded
         ]
+
+    def _prefer_authority(self, question: str, candidates: list[_Candidate]) -> list[_Candidate]:
+        """Weigh record chunks down unless the question is about the past (``authority``);
+        a stable sort, so equal scores keep the fused order."""
+        weights = authority_weights(
+            question, [c.chunk.doc_type for c in candidates], self._settings.record_weight
+        )
+        for candidate, weight in zip(candidates, weights, strict=True):
+            if weight != 1.0:
+                fused = candidate.fused
+                candidate.fused = fused.model_copy(update={"score": fused.score * weight})
+        return sorted(candidates, key=lambda c: -c.fused.score)
 
     def _rerank(self, question: str, candidates: list[_Candidate], k: int) -> list[_Candidate]:
         """Reorder the top candidates by cross-encoder score (stable: ties keep fused order).

@@ -210,6 +210,26 @@ class RetrieverContract:
         hits = retriever.search("HV-12", scope(), 3)
         assert docs(hits) == ["NEW"] and hits[0].keyword_score is not None
 
+    def test_manuals_come_before_records_unless_the_question_is_about_the_past(
+        self, corpus: Corpus, tmp_path: Path
+    ) -> None:
+        corpus.write("WO-1", ["IMM-4 E57 accumulator precharge low"], doc_type="work_order")
+        corpus.write(
+            "MAN-1",
+            ["Alarm E57 on IMM-4: accumulator precharge low, recharge nitrogen to 130 bar"],
+            doc_type="manual",
+        )
+        plain = self.retriever(corpus, tmp_path / "plain", record_weight=1.0)
+        weighted = self.retriever(corpus, tmp_path / "weighted", record_weight=0.5)
+        now, past = "IMM-4 E57 accumulator precharge low?", "When did E57 last occur on IMM-4?"
+        assert docs(plain.search(now, scope(Role.TECHNICIAN), 2)) == ["WO-1", "MAN-1"]
+        assert docs(weighted.search(now, scope(Role.TECHNICIAN), 2)) == ["MAN-1", "WO-1"]
+        assert docs(weighted.search(past, scope(Role.TECHNICIAN), 2)) == docs(
+            plain.search(past, scope(Role.TECHNICIAN), 2)
+        )
+        hits = weighted.search(now, scope(Role.TECHNICIAN), 2)
+        assert hits[0].score >= hits[1].score  # reported scores follow the order
+
 
 def unit_vectors(n: int, dim: int, seed: int = 0) -> np.ndarray:
     """Random unit vectors (for tests that need embeddings without text)."""
