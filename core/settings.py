@@ -100,7 +100,7 @@ class AnswerSettings(BaseModel):
     ``abstain_threshold`` applies to the support score of
     :func:`services.answering.support.support_score` (0..1): below it the copilot says the
     documents do not answer. The default 0.45 was calibrated on the 140-question golden set
-    (``eval/calibration/support_v1.md``, sweep by ``eval/support_calibration.py``); re-run the
+    (``eval/calibration/support_v2.md``, sweep by ``eval/support_calibration.py``); re-run the
     sweep when the golden set, the corpus or the retriever changes.
     """
 

@@ -11,7 +11,7 @@ Usage, once documents are ingested and ``services.search`` is wired::
 
     python -m eval.support_calibration eval/golden/sample.jsonl --k 8
 
-The result of the first calibration is recorded in ``eval/calibration/support_v1.md``.
+Results are recorded in ``eval/calibration/support_v1.md`` and ``support_v2.md``.
 """
 
 from __future__ import annotations

@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from core.answers import SearchHit
-from core.models import Chunk
+from core.models import Chunk, DocType
 from services.answering.injection import PLACEHOLDER, redact
 from services.answering.text import (
-    ALIASES,
+    CAUSE_TERM,
+    aliases,
     content_terms,
     focus_terms,
     is_identifier,
@@ -44,7 +45,7 @@ from services.answering.units import Unit, UnitKind, split_units
 
 def covers(term: str, evidence: set[str]) -> bool:
     """True when the term, or one of its aliases, is in the evidence."""
-    return term in evidence or not ALIASES.get(term, frozenset()).isdisjoint(evidence)
+    return term in evidence or not aliases(term).isdisjoint(evidence)
 
 
 def chunk_body(chunk: Chunk) -> str:
@@ -66,6 +67,16 @@ def chunk_body(chunk: Chunk) -> str:
 def chunk_context(chunk: Chunk) -> str:
     """Everything a chunk says about itself: title, section path, asset tags and body."""
     return "\n".join([chunk.title, chunk.section, " ".join(chunk.assets), chunk_body(chunk)])
+
+
+def context_terms(chunk: Chunk) -> set[str]:
+    """The terms of :func:`chunk_context`; an incident or deviation report is a causal
+    analysis as a whole, so all its chunks offer :data:`CAUSE_TERM` (a "why" question about an
+    event is answered by its report, even from the summary chunk)."""
+    terms = term_set(chunk_context(chunk))
+    if chunk.doc_type is DocType.INCIDENT:
+        terms.add(CAUSE_TERM)
+    return terms
 
 
 def quotable_units(chunk: Chunk) -> list[Unit]:
@@ -111,10 +122,13 @@ class QuestionProfile:
         return QuestionProfile(left, self.identifiers, self.focus) if left else self
 
     def focus_factor(self, evidence: set[str]) -> float:
-        """1.0 when the evidence names what a "what X" question asks for, down to 0.5."""
+        """1.0 when the evidence names what the question asks for, 0.55 when it names half of
+        it, 0.4 when none: a passage about the right asset that lacks the asked-for attribute
+        ("solids specification" answered with a pH specification) must not pass as support."""
         if not self.focus:
             return 1.0
-        return 0.5 + 0.5 * sum(1 for t in self.focus if covers(t, evidence)) / len(self.focus)
+        share = sum(1 for t in self.focus if covers(t, evidence)) / len(self.focus)
+        return 0.4 + 0.6 * share**2
 
     def id_factor(self, evidence: set[str]) -> float:
         """1.0 when every asset tag of the question is in ``evidence``, down to 0.5 for none."""
@@ -154,7 +168,7 @@ def profile(question: str, hits: Sequence[SearchHit]) -> QuestionProfile:
         if term in named:
             boost *= ENTITY_BOOST
         weights[term] = ((1.0 - IDF_MIX) + IDF_MIX * idf) * boost
-    focus = tuple(t for t in focus_terms(question) if t in weights)
+    focus = tuple(t for t in focus_terms(question) if t in weights or t == CAUSE_TERM)
     return QuestionProfile(weights, frozenset(t for t in terms if is_identifier(t)), focus)
 
 
@@ -171,7 +185,7 @@ class HitSupport(BaseModel):
 
 def hit_support(prof: QuestionProfile, hit: SearchHit) -> HitSupport:
     """Score one hit as documented in the module docstring."""
-    context = term_set(chunk_context(hit.chunk))
+    context = context_terms(hit.chunk)
     chunk_cov = prof.coverage(context)
     unit_cov = max((prof.coverage(unit_evidence(u)) for u in quotable_units(hit.chunk)), default=0)
     factor = prof.id_factor(context) * prof.focus_factor(context)

@@ -13,6 +13,15 @@ _TOKEN = re.compile(r"°?[a-z0-9]+(?:[.\-/][a-z0-9]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 NUMBER_TERM = "#number"
 """Pseudo-term every text containing a number offers: "how much/many" is answered by one."""
+CAUSE_TERM = "#cause"
+"""Pseudo-term a text offers when it states a cause or a reason for a change (a CAPA
+reference, "after repeated swab failures"): what a "why" question asks for."""
+_CAUSAL = re.compile(
+    r"\b(?:because|caus(?:e|es|ed|ing|al)\b|due\s+to|reasons?|led\s+to|resulted|following"
+    r"|in\s+response\s+to|as\s+a\s+result|to\s+prevent|capa-\d+"
+    r"|after\s+(?:\w+\s+){0,3}(?:failures?|incidents?|deviations?|complaints?|findings?|audits?))\b",
+    re.I,
+)
 _PROCEDURE = re.compile(
     r"\b(how\s+(do|to|should|can|does|would)|procedure|steps?|sequence|process|instructions?"
     r"|what\s+do\s+(i|we)\s+do|walk\s+me)\b",
@@ -33,7 +42,9 @@ STOPWORDS = _words(
     other such only own same too very just also as please tell show give get let know want like
     one ones it's i'm what's thing things use used using need needed required require
     necessary allowed supposed ok okay ever again previously past happen happened occur
-    occurred found go goes going come comes came got take takes taken make made"""
+    occurred found go goes going come comes came got take takes taken make made
+    don doesn didn isn aren wasn weren won wouldn couldn shouldn hasn haven hadn can't
+    anyone anybody someone somebody everyone everybody nobody anything something"""
 )
 """Function words that never decide whether a passage answers a question."""
 
@@ -55,8 +66,8 @@ ALIASES: dict[str, frozenset[str]] = {
     "cold": _words("°c °f degre celsius fahrenheit"),
     "long": _words("minut hour second min sec h day week month year"),
     "duration": _words("minut hour second min sec h day week month year"),
-    "often": _words("every daily weekly monthly annual interv hour shift h week month year day"),
-    "frequency": _words("every daily weekly monthly annual interv hour shift h week month year"),
+    "often": _words("every daily weekly monthly annual interval hour shift h week month year day"),
+    "frequency": _words("every daily weekly monthly annual interval hour shift h week month year"),
     "colour": _words("red blue green yellow orang whit black grey purpl brown"),
     "color": _words("red blue green yellow orang whit black grey purpl brown"),
     "much": frozenset({NUMBER_TERM}),
@@ -75,7 +86,7 @@ ALIASES: dict[str, frozenset[str]] = {
 }
 """Plant words that a source usually spells out or writes as a unit: a question about PPE is
 answered by a sentence naming gloves and a face shield, "what temperature" by "75 °C".
-Keys and values are stems (see :func:`stem`)."""
+Keys are stems; values are stemmed below (:data:`_ALIAS_STEMS`), so "blue" matches "blu"."""
 
 _ID_EXCLUDED = _words(
     "step section page rev revision figure table item january february march april may june "
@@ -145,6 +156,17 @@ def stem(token: str) -> str:
 
 
 _SKIP_STEMS = frozenset(stem(w) for w in STOPWORDS | INTENT_WORDS)
+_ALIAS_STEMS: dict[str, frozenset[str]] = {
+    key: frozenset(stem(w) for w in values) for key, values in ALIASES.items()
+}
+
+
+def aliases(term: str) -> frozenset[str]:
+    """Evidence stems that also count for ``term`` (see :data:`ALIASES`)."""
+    return _ALIAS_STEMS.get(term, frozenset())
+
+
+_OCCASION = re.compile(r"\b(?:last|next|this|that|first)\s+time\b", re.I)
 
 
 def _expand(token: str) -> list[str]:
@@ -179,6 +201,8 @@ def term_set(text: str) -> set[str]:
     found.update(_bigram_ids(text))
     if numbers_in(text):
         found.add(NUMBER_TERM)
+    if _CAUSAL.search(text):
+        found.add(CAUSE_TERM)
     return found
 
 
@@ -188,7 +212,7 @@ def content_terms(text: str) -> list[str]:
     Function words and intent words are dropped; alphabetic compounds count through their parts,
     tags and numbers count whole; ``filler 2`` also yields the tag ``filler-2``.
     """
-    toks = tokens(text)
+    toks = tokens(_OCCASION.sub(" ", text))
     out: list[str] = []
     skip = STOPWORDS | INTENT_WORDS | _SKIP_STEMS
     for tok in toks:
@@ -224,13 +248,29 @@ _FOCUS = re.compile(
 )
 
 
+_WHY = re.compile(r"^\s*(?:why\b|what\s+(?:caused|causes|cause)\b)", re.I)
+_WHAT_DID = re.compile(r"^\s*what\s+(?:did|does|do|will|would)\s+.+\s([a-z]+)\s*\?*\s*$", re.I)
+_PARTICIPLE = re.compile(r"^[a-z]{3,}ed$")
+
+
 def focus_terms(question: str) -> list[str]:
-    """Content terms of what a "what X ..." question asks for (``dry cycle time``, ``colour``).
+    """Terms of what the question asks for: ``dry cycle time`` and ``colour`` in "what X ..."
+    questions (up to a participle: "which CAPA changed..." asks for a CAPA; asset tags are the
+    subject, not the focus), the verb of "what did X cost", :data:`CAUSE_TERM` for "why" and
+    "what caused" questions.
 
     Empty when the question has another shape; the support score then ignores the focus.
     """
+    if _WHY.match(question):
+        return [CAUSE_TERM]
     match = _FOCUS.match(question)
-    return content_terms(match.group(1))[:3] if match else []
+    if match:
+        words = list(
+            itertools.takewhile(lambda w: not _PARTICIPLE.match(w.lower()), match.group(1).split())
+        )
+        return [t for t in content_terms(" ".join(words)) if not is_identifier(t)][:3]
+    verb = _WHAT_DID.match(question)
+    return content_terms(verb.group(1)) if verb else []
 
 
 _QUANTITY = re.compile(

@@ -1,0 +1,68 @@
+"""What a question asks for (focus), which words evidence must cover, and the support score's
+response to a passage that lacks the asked-for attribute."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.answering.support import context_terms, hit_support, profile
+from services.answering.text import CAUSE_TERM, content_terms, focus_terms, term_set
+from tests.answer_fixtures import CALDER_DEVIATION, CIP, DocType, chunk, hits
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("Why did the P-302 seal fail in May 2025?", [CAUSE_TERM]),
+        ("What caused the CL-20 blend to be low on pH?", [CAUSE_TERM]),
+        ("What did the ROB-3 collision with mould M-4471 cost?", ["cost"]),
+        ("Which CAPA changed the jam clearing procedure?", ["capa"]),
+        ("What was the open FILLER-2 issue handed over by night shift?", ["open", "issu"]),
+        ("What is the solids specification for HaldaClean CL-20?", ["solid", "specification"]),
+        ("How do I clear a jam?", []),
+    ],
+)
+def test_focus_is_what_the_question_asks_for(question: str, focus: list[str]) -> None:
+    assert focus_terms(question) == focus
+
+
+def test_contractions_pronouns_and_occasions_are_not_content() -> None:
+    terms = content_terms("Why didn't anyone notice it last time the gripper wouldn't release?")
+    assert terms == ["notic", "gripper", "releas"]
+
+
+def test_aliases_match_stemmed_evidence() -> None:
+    prof = profile("What colour are personal locks?", [])
+    assert prof.coverage(term_set("Personal locks are blue.")) == 1.0
+
+
+def test_causes_are_offered_by_causal_sentences_and_incident_reports() -> None:
+    assert CAUSE_TERM in term_set("The seal failed because the regulator drifted.")
+    assert CAUSE_TERM in term_set("Rev 3: hold time 25 min after repeated ATP swab failures.")
+    assert CAUSE_TERM not in term_set("The seal pot pressure is 4.5 bar.")
+    assert CAUSE_TERM not in term_set("Start the caustic wash after the rinse.")
+    summary = CALDER_DEVIATION.model_copy(update={"text": "Date | 2025-05-27 | Asset | P-302"})
+    assert summary.doc_type is DocType.INCIDENT and CAUSE_TERM in context_terms(summary)
+
+
+def test_a_passage_without_the_asked_for_attribute_scores_low() -> None:
+    spec = chunk(
+        "dun-dev:1",
+        "The HaldaClean CL-20 blend was below its pH specification (7.1 against 7.5 to 8.5).",
+        doc_id="DUN-DEV-1",
+        title="CL-20 deviation",
+        doc_type=DocType.INCIDENT,
+    )
+    asked = "What is the solids specification for HaldaClean CL-20?"
+    covered = "What is the pH specification for HaldaClean CL-20?"
+    low = hit_support(profile(asked, hits([spec])), hits([spec])[0])
+    high = hit_support(profile(covered, hits([spec])), hits([spec])[0])
+    assert low.score < 0.45 <= high.score
+
+
+def test_why_question_answered_by_a_sop_without_a_cause_scores_low() -> None:
+    question = "Why did the caustic wash fail?"
+    support = hit_support(profile(question, hits([CIP])), hits([CIP])[0])
+    assert support.score < 0.45
