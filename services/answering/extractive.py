@@ -34,10 +34,11 @@ from services.answering.support import (
     profile,
     quotable_units,
     rank_hits,
+    table_subject,
     unit_evidence,
 )
 from services.answering.text import asks_for_procedure, asks_for_quantity, has_number, term_set
-from services.answering.units import Unit
+from services.answering.units import Unit, UnitKind
 
 RANK_DECAY = 0.9
 """Each rank down multiplies a sentence's score by this: top hits are preferred."""
@@ -45,6 +46,9 @@ KEEP_RATIO = 0.7
 """Sentences scoring at least this share of the best one are quoted too."""
 NO_NUMBER_PENALTY = 0.6
 """For "how long / what torque" questions, a sentence without any number scores this much."""
+SPEC_ROW_BONUS = 1.15
+"""For quantity questions, a table row scores this much more: a parameter table is where a
+document states a value; steps and notes restate it ("at least 3.5%" vs "4.0% w/w")."""
 
 
 class ExtractiveAnswerer:
@@ -121,26 +125,38 @@ def _score_units(
     """Every quotable unit with some question term, scored and sorted best first.
 
     Terms the chunk's title/section already answer are context: the sentence must carry the
-    rest (``residual``); lower-ranked hits decay; quantity questions favour stated numbers.
+    rest (``residual``); lower-ranked hits decay; a sentence (with its section heading) naming
+    what the question asks for (its focus: the attribute, a cause) is preferred; quantity
+    questions favour stated numbers and parameter-table rows.
     """
     chunk_cov = {s.chunk_id: s.chunk_coverage for s in supports}
     wants_number = asks_for_quantity(question)
     scored = []
     for hit in hits:
         decay = RANK_DECAY ** (hit.rank - 1)
+        section = term_set(hit.chunk.section)
+        subject = table_subject(hit.chunk)
         residual = prof.residual(term_set(f"{hit.chunk.title}\n{hit.chunk.section}"))
         for unit in quotable_units(hit.chunk):
-            evidence = unit_evidence(unit)
+            evidence = unit_evidence(unit, subject)
             unit_cov = prof.coverage(evidence)
             if unit_cov <= 0:
                 continue
             mix = 0.5 * residual.coverage(evidence) + 0.2 * unit_cov
             score = (mix + 0.3 * chunk_cov[hit.chunk.chunk_id]) * decay
-            if wants_number and not has_number(unit.text):
-                score *= NO_NUMBER_PENALTY
+            score *= prof.focus_factor(evidence | section)
+            if wants_number:
+                score *= _quantity_factor(unit)
             scored.append((score, hit, unit))
     scored.sort(key=lambda t: (-t[0], t[1].rank, t[2].position))
     return scored
+
+
+def _quantity_factor(unit: Unit) -> float:
+    """Quantity questions: a unit without a number is penalised, a table row preferred."""
+    if not has_number(unit.text):
+        return NO_NUMBER_PENALTY
+    return SPEC_ROW_BONUS if unit.kind is UnitKind.TABLE_ROW else 1.0
 
 
 def _norm(text: str) -> str:

@@ -24,6 +24,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -88,9 +89,25 @@ def quotable_units(chunk: Chunk) -> list[Unit]:
     ]
 
 
-def unit_evidence(unit: Unit) -> set[str]:
-    """Terms a unit offers; a table row is read together with its header row."""
-    return term_set(f"{unit.header}\n{unit.text}" if unit.header else unit.text)
+def unit_evidence(unit: Unit, subject: frozenset[str] = frozenset()) -> set[str]:
+    """Terms a unit offers; a table row is read together with its header row, and a row of a
+    key | value table (one record about one thing) with the ``subject`` of its chunk (see
+    :func:`table_subject`); rows of wider tables are entities of their own (alarm codes)."""
+    terms = term_set(f"{unit.header}\n{unit.text}" if unit.header else unit.text)
+    key_value = unit.kind is UnitKind.TABLE_ROW and unit.text.count(" | ") == 1
+    return terms | subject if key_value else terms
+
+
+def table_subject(chunk: Chunk) -> frozenset[str]:
+    """The asset tags and ids of a chunk (``B25-0412``, ``P-301``): in a record table every
+    row is about them, so "what viscosity did batch B25-0412 reach" is answered by the
+    viscosity row even though only the batch row names the batch."""
+    return _identifiers(chunk_body(chunk))
+
+
+@lru_cache(maxsize=4096)
+def _identifiers(text: str) -> frozenset[str]:
+    return frozenset(t for t in term_set(text) if is_identifier(t))
 
 
 @dataclass(frozen=True)
@@ -187,7 +204,10 @@ def hit_support(prof: QuestionProfile, hit: SearchHit) -> HitSupport:
     """Score one hit as documented in the module docstring."""
     context = context_terms(hit.chunk)
     chunk_cov = prof.coverage(context)
-    unit_cov = max((prof.coverage(unit_evidence(u)) for u in quotable_units(hit.chunk)), default=0)
+    subject = table_subject(hit.chunk)
+    unit_cov = max(
+        (prof.coverage(unit_evidence(u, subject)) for u in quotable_units(hit.chunk)), default=0
+    )
     factor = prof.id_factor(context) * prof.focus_factor(context)
     return HitSupport(
         rank=hit.rank,

@@ -15,7 +15,8 @@ from enum import StrEnum
 _STEP = re.compile(r"^\s*(?:step\s+)?(\d{1,2})\s*[.):]\s+\S", re.I)
 _SUB_ITEM = re.compile(r"^\s*(?:[-*•]|[a-z][.)])\s+\S")
 _HEADING = re.compile(r"^\s*#{1,6}\s")
-_TABLE = re.compile(r"^\s*\|")
+# Markdown rows ("| a | b |") and the "a | b" rows ingestion writes for every parsed table.
+_TABLE = re.compile(r"^\s*\||^[^|\n]*\S\s+\|\s+\S")
 _TABLE_RULE = re.compile(r"^[\s|:\-+]+$")
 # A line opening with a label ("WARNING:") or with two capitalised words ("LIQUOR CHANGE")
 # starts a new paragraph, as PDF text extraction loses the blank lines between blocks.

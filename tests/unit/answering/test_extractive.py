@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from core.models import Role
+from core.models import BlockKind, DocType, Role
 from core.settings import AnswerSettings
 from services.answering import ABSTAIN_TEXT, ExtractiveAnswerer
 from services.answering.safety import IndexSectionLookup
@@ -19,6 +19,7 @@ from tests.answer_fixtures import (
     TORQUE,
     WORK_ORDER,
     FakeRetriever,
+    chunk,
     hits,
 )
 
@@ -231,3 +232,69 @@ def test_work_order_rows_do_not_share_notices() -> None:
     )
     assert answer.safety_notices == [] and "GRAN-1" not in answer.answer
     assert answer.citations[0].row == 42
+
+
+def test_ingested_table_rows_are_quoted_one_by_one_and_preferred_for_values() -> None:
+    """Ingestion writes tables as ``a | b`` lines (no leading pipe): still rows, with header."""
+    steps = chunk(
+        "dun-sop-014:3",
+        "8. Titrate: concentration must be at least 3.5% w/w at the end of the hold.",
+        doc_id="DUN-SOP-014",
+        title="Caustic wash of reactors",
+        section=("Procedure",),
+    )
+    table = chunk(
+        "dun-sop-014:5",
+        "Parameter | R-101 | R-102\nWater charge | 1,500 L | 1,000 L\n"
+        "Wash concentration | 4.0% w/w NaOH | 4.0% w/w NaOH\nWash temperature | 65 °C | 65 °C",
+        doc_id="DUN-SOP-014",
+        title="Caustic wash of reactors",
+        section=("Wash parameters",),
+        kind=BlockKind.TABLE,
+    )
+    answer = ANSWERER.answer(
+        "What concentration is the caustic wash?", hits([steps, table]), Role.OPERATOR
+    )
+    assert answer.citations[0].section == "Wash parameters"
+    assert "Parameter | R-101 | R-102\nWash concentration | 4.0% w/w NaOH" in answer.answer
+    assert "1,500 L" not in answer.answer
+
+
+def test_why_question_cites_the_sentence_that_gives_the_cause() -> None:
+    summary = chunk(
+        "inc-7:0",
+        "ROB-3 collided with mould M-4471 on IMM-4 on 2025-08-07; the gripper was destroyed.",
+        doc_id="CAL-INC-7",
+        title="ROB-3 collision",
+        doc_type=DocType.INCIDENT,
+        section=("Summary",),
+    )
+    cause = chunk(
+        "inc-7:2",
+        "ROB-3 entered mould M-4471 early because its open stroke was set to 520 mm.",
+        doc_id="CAL-INC-7",
+        title="ROB-3 collision",
+        doc_type=DocType.INCIDENT,
+        section=("Root cause",),
+        ordinal=2,
+    )
+    answer = ANSWERER.answer(
+        "Why did ROB-3 crash into mould M-4471?", hits([summary, cause]), Role.TECHNICIAN
+    )
+    assert not answer.abstained and answer.citations[0].section == "Root cause"
+    assert answer.answer.startswith("ROB-3 entered mould M-4471 early because")
+
+
+def test_a_key_value_row_answers_for_the_record_it_belongs_to() -> None:
+    record = chunk(
+        "dev-3:1",
+        "Field | Value\nBatch | B25-0412, 3.9 t\nViscosity | 1,850 mPa.s (spec 900 to 1,400)",
+        doc_id="DUN-DEV-3",
+        title="Deviation 3",
+        doc_type=DocType.INCIDENT,
+        kind=BlockKind.TABLE,
+    )
+    answer = ANSWERER.answer(
+        "What viscosity did batch B25-0412 come out at?", hits([record]), Role.QUALITY
+    )
+    assert answer.answer.startswith("Field | Value\nViscosity | 1,850 mPa.s")
