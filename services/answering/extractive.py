@@ -37,7 +37,13 @@ from services.answering.support import (
     table_subject,
     unit_evidence,
 )
-from services.answering.text import asks_for_procedure, asks_for_quantity, has_number, term_set
+from services.answering.text import (
+    asks_for_procedure,
+    asks_for_quantity,
+    has_number,
+    heading_terms,
+    term_set,
+)
 from services.answering.units import Unit, UnitKind
 
 RANK_DECAY = 0.9
@@ -134,7 +140,7 @@ def _score_units(
     scored = []
     for hit in hits:
         decay = RANK_DECAY ** (hit.rank - 1)
-        section = term_set(hit.chunk.section)
+        section = heading_terms(hit.chunk.section)
         subject = table_subject(hit.chunk)
         residual = prof.residual(term_set(f"{hit.chunk.title}\n{hit.chunk.section}"))
         for unit in quotable_units(hit.chunk):

@@ -206,6 +206,20 @@ def term_set(text: str) -> set[str]:
     return found
 
 
+_CAUSAL_SECTION = re.compile(
+    r"\b(?:root\s+cause|causes?|investigation|analysis|findings|why|contributing\s+factors)\b", re.I
+)
+
+
+def heading_terms(section: str) -> set[str]:
+    """The terms of a section heading; an investigation or root-cause heading also offers
+    :data:`CAUSE_TERM` (its sentences are the cause even when they do not say "because")."""
+    terms = term_set(section)
+    if _CAUSAL_SECTION.search(section):
+        terms.add(CAUSE_TERM)
+    return terms
+
+
 def content_terms(text: str) -> list[str]:
     """The terms of a question or claim that evidence must cover, in order, without repeats.
 
