@@ -8,6 +8,11 @@ A sentence (or a whole line) is a *safety notice* when either
 2. the sentence mentions one of the hazards in :data:`HAZARD_PATTERNS` (lockout/tagout, hazardous
    energy, PPE, confined space, arc flash, energy isolation, chemical burns...).
 
+Not notices, even when they name a hazard: a table's header row (it names columns: "Task | Extra
+PPE"), a cross-reference line that starts with a document id ("- CAL-SOP-002 PPE requirements"),
+and a scope statement ("Defines minimum PPE at the plant..."). They say where protection is
+described, not what to do.
+
 Notices are returned verbatim (only surrounding whitespace stripped), in text order, without
 duplicates. The rules are a plain keyword table on purpose: auditable by a safety officer,
 deterministic, and cheap enough to run on every chunk at ingestion time. The table is narrow on
@@ -58,6 +63,14 @@ _SIGNAL_RE = re.compile(
 _HAZARD_RE = re.compile("|".join(f"(?:{p})" for _, p in HAZARD_PATTERNS), re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _LIST_MARKER = re.compile(r"^(?:\d{1,3}|[A-Za-z])[.)]\s+")
+_TABLE_LINE = re.compile(r"^\s*\||\S\s+\|\s+\S")
+_TABLE_RULE = re.compile(r"^[\s|:\-+]+$")
+_REFERENCE = re.compile(r"^[\s\-*•·]*[A-Z]{2,5}-[A-Z]{2,5}-\d+")
+_SCOPE = re.compile(
+    r"^(?:this\s+(?:sop|procedure|document|standard|instruction)\b|defines\b|describes\b"
+    r"|covers\b|applies\s+to\b)",
+    re.IGNORECASE,
+)
 
 
 def is_safety_sentence(sentence: str) -> bool:
@@ -82,17 +95,23 @@ def detect_safety_notices(text: str) -> tuple[str, ...]:
     """Return the safety-critical lines and sentences of ``text``, in order, deduplicated.
 
     A line that starts with a signal word is returned whole; otherwise each sentence of the
-    line is tested on its own.
+    line is tested on its own (table header rows, references and scope statements excepted).
     """
     found: dict[str, None] = {}
+    in_table = False
     for raw_line in text.splitlines():
         line = raw_line.strip()
         if not line:
+            in_table = False
             continue
         if _SIGNAL_RE.match(line):
             found.setdefault(line)
             continue
+        header = bool(_TABLE_LINE.search(line)) and not in_table
+        in_table = bool(_TABLE_LINE.search(line) or _TABLE_RULE.match(line))
+        if header or _REFERENCE.match(line):
+            continue
         for sentence in _sentences(line):
-            if is_safety_sentence(sentence):
+            if is_safety_sentence(sentence) and not _SCOPE.match(sentence):
                 found.setdefault(sentence)
     return tuple(found)

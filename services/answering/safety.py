@@ -2,7 +2,7 @@
 
 Ingestion stores the verbatim notices of each chunk in ``Chunk.safety_notices``. As a second
 line of defence (an index built before notices were detected), a chunk with none stored is
-scanned here with the same kind of rule, so a WARNING line is never dropped from an answer.
+scanned here with ingestion's rule, so a WARNING line is never dropped from an answer.
 Notices of *sibling* chunks (same document version and section) are included too: a warning
 at the top of a procedure applies to every step, even when only the later steps were retrieved.
 From siblings only the section-wide kind is taken (see :func:`collect_notices`).
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from core.answers import SearchHit
 from core.models import BlockKind, Chunk
 from core.ports import VectorIndex
-from services.answering.support import quotable_units
+from ingestion.safety import detect_safety_notices
+from services.answering.support import chunk_body
 
 _NOTICE = re.compile(
     r"^\W*(?:WARNING|CAUTION|DANGER)\s*[:!]|\block[\s-]?out\b|\btag[\s-]?out\b|\bLOTO\b|\bPPE\b"
@@ -31,8 +32,9 @@ SectionLookup = Callable[[Chunk], Sequence[Chunk]]
 
 
 def detect_notices(chunk: Chunk) -> list[str]:
-    """Verbatim sentences/steps of a chunk that are safety notices (fallback detection)."""
-    return [u.text for u in quotable_units(chunk) if _NOTICE.search(u.text)]
+    """Verbatim notices of a chunk by ingestion's own rule (fallback detection), so a chunk
+    stored without notices gets exactly what ingestion would have stored."""
+    return list(detect_safety_notices(chunk_body(chunk)))
 
 
 def notices_of(chunk: Chunk) -> list[str]:

@@ -60,10 +60,20 @@ def test_hazard_keywords(sentence: str) -> None:
         "Dose caustic to pH 10.5 in the scrubber sump.",
         "Isolate the failed batch in quarantine bay Q2.",
         "The heater burns out if run dry.",
+        "Task | Extra PPE\n",
+        "- CAL-SOP-002 PPE requirements - Calder injection-moulding plant",
+        "Defines minimum PPE at the Dunmore batch plant.",
     ],
 )
 def test_ordinary_text_has_no_notices(text: str) -> None:
     assert detect_safety_notices(text) == ()
+
+
+def test_table_rows_after_the_header_are_notices() -> None:
+    text = "Task | Extra PPE\n---|---\nCaustic charging | Face shield over goggles, PVC apron"
+    assert detect_safety_notices(text) == (
+        "Caustic charging | Face shield over goggles, PVC apron",
+    )
 
 
 def test_whole_line_after_signal_word_and_order_and_dedup() -> None:
