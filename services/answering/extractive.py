@@ -52,7 +52,7 @@ KEEP_RATIO = 0.7
 """Sentences scoring at least this share of the best one are quoted too."""
 NO_NUMBER_PENALTY = 0.6
 """For "how long / what torque" questions, a sentence without any number scores this much."""
-SPEC_ROW_BONUS = 1.15
+SPEC_ROW_BONUS = 1.25
 """For quantity questions, a table row scores this much more: a parameter table is where a
 document states a value; steps and notes restate it ("at least 3.5%" vs "4.0% w/w")."""
 
@@ -140,7 +140,8 @@ def _score_units(
     scored = []
     for hit in hits:
         decay = RANK_DECAY ** (hit.rank - 1)
-        section = heading_terms(hit.chunk.section)
+        # The unit's own heading: the section path starts with the document title.
+        section = heading_terms(hit.chunk.section_path[-1] if hit.chunk.section_path else "")
         subject = table_subject(hit.chunk)
         residual = prof.residual(term_set(f"{hit.chunk.title}\n{hit.chunk.section}"))
         for unit in quotable_units(hit.chunk):

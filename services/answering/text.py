@@ -262,6 +262,9 @@ _FOCUS = re.compile(
 )
 
 
+_SHOULD_BE = re.compile(
+    r"^\s*what\s+(?:should|must|will|would|does|do)\s+(?:(?:the|a|an|my|our)\s+)?(.+?)\s+be\b", re.I
+)
 _WHY = re.compile(r"^\s*(?:why\b|what\s+(?:caused|causes|cause)\b)", re.I)
 _WHAT_DID = re.compile(r"^\s*what\s+(?:did|does|do|will|would)\s+.+\s([a-z]+)\s*\?*\s*$", re.I)
 _PARTICIPLE = re.compile(r"^[a-z]{3,}ed$")
@@ -277,7 +280,7 @@ def focus_terms(question: str) -> list[str]:
     """
     if _WHY.match(question):
         return [CAUSE_TERM]
-    match = _FOCUS.match(question)
+    match = _FOCUS.match(question) or _SHOULD_BE.match(question)
     if match:
         words = list(
             itertools.takewhile(lambda w: not _PARTICIPLE.match(w.lower()), match.group(1).split())
@@ -289,9 +292,10 @@ def focus_terms(question: str) -> list[str]:
 
 _QUANTITY = re.compile(
     r"\bhow\s+(?:long|much|many|often|hot|cold|far|fast|quickly|soon|big|heavy|high|low|old|tight)\b"
-    r"|\bwhat\s+(?:\w+\s+)?(?:temperature|pressure|torque|ph|concentration|level|limit|limits|speed"
-    r"|rate|interval|size|weight|volume|dose|capacity|setpoint|flow|amount|quantity|gap|clearance"
-    r"|tolerance|force|power|voltage|current|time|titre|frequency|number|value|values)\b",
+    r"|\bwhat\s+(?:[\w-]+\s+){0,5}(?:temperature|pressure|torque|ph|concentration|level|limit|limits"
+    r"|speed|rate|interval|size|weight|volume|dose|capacity|setpoint|flow|amount|quantity|gap"
+    r"|clearance|tolerance|force|power|voltage|current|time|titre|frequency|number|value|values"
+    r"|stroke|height|length|width|depth|thickness|diameter|distance|precharge)\b",
     re.I,
 )
 
