@@ -14,11 +14,11 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 NUMBER_TERM = "#number"
 """Pseudo-term every text containing a number offers: "how much/many" is answered by one."""
 CAUSE_TERM = "#cause"
-"""Pseudo-term a text offers when it states a cause or a reason for a change (a CAPA
-reference, "after repeated swab failures"): what a "why" question asks for."""
+"""Pseudo-term a text offers when it states a cause or a reason for a change ("after repeated
+swab failures"): what a "why" question asks for."""
 _CAUSAL = re.compile(
     r"\b(?:because|caus(?:e|es|ed|ing|al)\b|due\s+to|reasons?|led\s+to|resulted|following"
-    r"|in\s+response\s+to|as\s+a\s+result|to\s+prevent|capa-\d+"
+    r"|in\s+response\s+to|as\s+a\s+result|to\s+prevent"
     r"|after\s+(?:\w+\s+){0,3}(?:failures?|incidents?|deviations?|complaints?|findings?|audits?))\b",
     re.I,
 )
@@ -71,6 +71,11 @@ ALIASES: dict[str, frozenset[str]] = {
     "colour": _words("red blue green yellow orang whit black grey purpl brown"),
     "color": _words("red blue green yellow orang whit black grey purpl brown"),
     "much": frozenset({NUMBER_TERM}),
+    # "what level / value / amount was measured" is answered by a stated number
+    "level": frozenset({NUMBER_TERM}),
+    "valu": frozenset({NUMBER_TERM}),
+    "amount": frozenset({NUMBER_TERM}),
+    "quantity": frozenset({NUMBER_TERM}),
     "many": frozenset({NUMBER_TERM}),
     "januar": _words("01 jan"),
     "february": _words("02 feb"),
@@ -207,7 +212,9 @@ def term_set(text: str) -> set[str]:
 
 
 _CAUSAL_SECTION = re.compile(
-    r"\b(?:root\s+cause|causes?|investigation|analysis|findings|why|contributing\s+factors)\b", re.I
+    r"\b(?:root\s+cause|causes?|investigation|analysis|findings|why|contributing\s+factors"
+    r"|revision\s+history|change\s+history|reasons?\s+for)\b",
+    re.I,
 )
 
 

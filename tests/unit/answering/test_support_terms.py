@@ -41,6 +41,7 @@ def test_aliases_match_stemmed_evidence() -> None:
 def test_causes_are_offered_by_causal_sentences_and_incident_reports() -> None:
     assert CAUSE_TERM in term_set("The seal failed because the regulator drifted.")
     assert CAUSE_TERM in term_set("Rev 3: hold time 25 min after repeated ATP swab failures.")
+    assert CAUSE_TERM not in term_set("CAPA-2025-022 | Replace the P-302 seal cartridge")
     assert CAUSE_TERM not in term_set("The seal pot pressure is 4.5 bar.")
     assert CAUSE_TERM not in term_set("Start the caustic wash after the rinse.")
     summary = CALDER_DEVIATION.model_copy(update={"text": "Date | 2025-05-27 | Asset | P-302"})
