@@ -38,6 +38,7 @@ from services.answering.support import (
     unit_evidence,
 )
 from services.answering.text import (
+    CAUSE_TERM,
     asks_for_procedure,
     asks_for_quantity,
     has_number,
@@ -91,13 +92,35 @@ class ExtractiveAnswerer:
             else []
         )
         procedure = bool(quotes)
-        quotes = quotes or self._factual(question, prof, ordered, top)
+        quotes = quotes or self._with_cause_section(
+            prof, ordered, self._factual(question, prof, ordered, top)
+        )
         if not quotes:
             return abstention(ordered, self.settings.closest_documents, support)
         notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
         if not procedure:
             quotes = _without_notices(quotes, {_norm(n.text) for n in notices})
         return compose(quotes, notices, ordered, procedure, support)
+
+    def _with_cause_section(
+        self, prof: QuestionProfile, hits: list[SearchHit], quotes: list[Quote]
+    ) -> list[Quote]:
+        """For a "why / what caused" question: the cause section (Root cause, Investigation...)
+        of the best-supported document, quoted first and whole, then the other quotes.
+
+        A cause is rarely phrased with the question's words ("LC-201 zero had drifted"), so
+        sentence overlap alone picks the summary; the report's own cause section is the answer.
+        """
+        if prof.focus != (CAUSE_TERM,) or not quotes:
+            return quotes
+        doc_id = quotes[0].hit.chunk.doc_id
+        for hit in hits[: self.settings.support_hits]:
+            heading = hit.chunk.section_path[-1] if hit.chunk.section_path else ""
+            if hit.chunk.doc_id == doc_id and CAUSE_TERM in heading_terms(heading):
+                units = quotable_units(hit.chunk)[: self.settings.max_sentences]
+                rest = [q for q in quotes if q.hit.chunk.chunk_id != hit.chunk.chunk_id]
+                return [Quote(hit, units), *rest][: self.settings.max_sources] if units else quotes
+        return quotes
 
     def _factual(
         self,

@@ -298,3 +298,32 @@ def test_a_key_value_row_answers_for_the_record_it_belongs_to() -> None:
         "What viscosity did batch B25-0412 come out at?", hits([record]), Role.QUALITY
     )
     assert answer.answer.startswith("Field | Value\nViscosity | 1,850 mPa.s")
+
+
+def test_what_caused_question_quotes_the_reports_investigation_first() -> None:
+    details = chunk(
+        "dev-8:1",
+        "Field | Value\nProduct | CL-20 blend BL25-0909, 8.0 t\nResult | pH 11.6, low",
+        doc_id="DUN-DEV-8",
+        title="CL-20 blend below pH specification",
+        doc_type=DocType.INCIDENT,
+        section=("Deviation details",),
+        kind=BlockKind.TABLE,
+    )
+    investigation = chunk(
+        "dev-8:2",
+        "- LC-201 zero had drifted by +160 kg after a hose was left on the tank skirt.\n"
+        "- The tare check before charging was not recorded.",
+        doc_id="DUN-DEV-8",
+        title="CL-20 blend below pH specification",
+        doc_type=DocType.INCIDENT,
+        section=("Investigation",),
+        ordinal=2,
+    )
+    answer = ANSWERER.answer(
+        "What caused the CL-20 blend to be low on pH?",
+        hits([details, investigation]),
+        Role.QUALITY,
+    )
+    assert answer.citations[0].section == "Investigation"
+    assert answer.answer.startswith("- LC-201 zero had drifted by +160 kg")
