@@ -30,8 +30,7 @@ from services.answering.safety import SectionLookup, collect_notices
 from services.answering.support import (
     HitSupport,
     QuestionProfile,
-    hit_support,
-    profile,
+    best_profile,
     quotable_units,
     rank_hits,
     table_subject,
@@ -72,8 +71,7 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: list[SearchHit], role: Role) -> Answer:
         """Answer from ``hits`` only, or abstain naming the closest in-scope documents."""
         ordered = rank_hits(hits)
-        prof = profile(question, ordered)
-        supports = [hit_support(prof, h) for h in ordered]
+        prof, supports = best_profile(question, ordered, self.settings.support_hits)
         top = supports[: self.settings.support_hits]
         support = max((s.score for s in top), default=0.0)
         if support < self.settings.abstain_threshold:

@@ -40,6 +40,8 @@ from services.answering.text import (
     is_number,
     stem,
     term_set,
+    tokens,
+    verb_terms,
 )
 from services.answering.units import Unit, UnitKind, split_units
 
@@ -157,6 +159,8 @@ class QuestionProfile:
 
 IDF_MIX = 0.5
 """Share of a term's weight that comes from its rarity among the hits (the rest is flat)."""
+ABSENT_VERB_WEIGHT = 0.3
+"""Weight factor of a verb that no retrieved chunk contains (``verb_terms``)."""
 ENTITY_BOOST = 1.5
 """Extra weight of capitalised words and acronyms (product names, CIP, ATP)."""
 _ENTITY = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+")
@@ -175,6 +179,7 @@ def profile(question: str, hits: Sequence[SearchHit]) -> QuestionProfile:
     """
     terms = content_terms(question)
     named = entities(question)
+    verbs = verb_terms(question) - set(focus_terms(question))
     docs = [term_set(chunk_context(h.chunk)) for h in hits]
     n = len(docs)
     weights: dict[str, float] = {}
@@ -184,6 +189,8 @@ def profile(question: str, hits: Sequence[SearchHit]) -> QuestionProfile:
         boost = 2.0 if is_identifier(term) else 1.5 if is_number(term) else 1.0
         if term in named:
             boost *= ENTITY_BOOST
+        elif df == 0 and term in verbs:
+            boost *= ABSENT_VERB_WEIGHT
         weights[term] = ((1.0 - IDF_MIX) + IDF_MIX * idf) * boost
     focus = tuple(t for t in focus_terms(question) if t in weights or t == CAUSE_TERM)
     return QuestionProfile(weights, frozenset(t for t in terms if is_identifier(t)), focus)
@@ -224,11 +231,47 @@ def rank_hits(hits: Sequence[SearchHit]) -> list[SearchHit]:
     return sorted(hits, key=lambda h: (h.rank, -h.score, h.chunk.chunk_id))
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def ask_clause(question: str) -> str | None:
+    """For a question with context sentences before it ("Just changed CAPPER-1 over. How many
+    bottles do I check?"), the asking sentence with the context's asset tags; else None.
+
+    The context's other words rarely appear in the answer passage and would dilute support.
+    """
+    sentences = [s for s in _SENTENCE.split(question.strip()) if s]
+    if len(sentences) < 2:
+        return None
+    asking = next((s for s in reversed(sentences) if "?" in s), sentences[-1])
+    context = " ".join(s for s in sentences if s is not asking)
+    tags = [t for t in tokens(context) if is_identifier(t)]
+    return " ".join([*dict.fromkeys(tags), asking])
+
+
+def best_profile(
+    question: str, hits: Sequence[SearchHit], top: int
+) -> tuple[QuestionProfile, list[HitSupport]]:
+    """The profile (whole question, or its asking sentence: see :func:`ask_clause`) whose best
+    of the ``top`` hits supports it most, with every hit's support under it."""
+    candidates = [question]
+    clause = ask_clause(question)
+    if clause:
+        candidates.append(clause)
+    best: tuple[QuestionProfile, list[HitSupport]] | None = None
+    for text in candidates:
+        prof = profile(text, hits)
+        supports = [hit_support(prof, h) for h in hits]
+        score = max((s.score for s in supports[:top]), default=0.0)
+        if best is None or score > max((s.score for s in best[1][:top]), default=0.0):
+            best = (prof, supports)
+    assert best is not None
+    return best
+
+
 def hit_supports(question: str, hits: Sequence[SearchHit], top: int = 5) -> list[HitSupport]:
     """Support of each of the ``top`` best-ranked hits, in rank order."""
-    ordered = rank_hits(hits)
-    prof = profile(question, ordered)
-    return [hit_support(prof, h) for h in ordered[:top]]
+    return best_profile(question, rank_hits(hits), top)[1][:top]
 
 
 def support_score(question: str, hits: Sequence[SearchHit], top: int = 5) -> float:

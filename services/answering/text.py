@@ -70,6 +70,9 @@ ALIASES: dict[str, frozenset[str]] = {
     "frequency": _words("every daily weekly monthly annual interval hour shift h week month year"),
     "colour": _words("red blue green yellow orang whit black grey purpl brown"),
     "color": _words("red blue green yellow orang whit black grey purpl brown"),
+    "month": _words(
+        "january february march april may june july august september october november december"
+    ),
     "much": frozenset({NUMBER_TERM}),
     # "what level / value / amount was measured" is answered by a stated number
     "level": frozenset({NUMBER_TERM}),
@@ -225,6 +228,27 @@ def heading_terms(section: str) -> set[str]:
     if _CAUSAL_SECTION.search(section):
         terms.add(CAUSE_TERM)
     return terms
+
+
+_VERB_CUES = _words(
+    "i we you they he she to do does did should must can could will would shall may might"
+)
+_NOT_VERBS = _words("i we you they he she it the a an not also then just really still")
+_PARTICIPLE_WORD = re.compile(r"\b([a-z]{3,}ed)\b", re.I)
+
+
+def verb_terms(question: str) -> set[str]:
+    """Stems of the question's likely verbs: the word after a pronoun, modal or "to" ("do I
+    **drop**", "we **go**") and -ed participles ("was ... **changed**"). Documents paraphrase
+    actions freely (drop / reduce / set), so a verb no passage contains says little."""
+    words = tokens(question)
+    found = {
+        nxt
+        for cue, nxt in itertools.pairwise(words)
+        if cue in _VERB_CUES and nxt not in _NOT_VERBS | _VERB_CUES and not is_identifier(nxt)
+    }
+    found.update(m.group(1).lower() for m in _PARTICIPLE_WORD.finditer(question))
+    return {stem(w) for w in found}
 
 
 def content_terms(text: str) -> list[str]:

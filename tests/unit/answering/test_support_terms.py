@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.answering.support import context_terms, hit_support, profile
-from services.answering.text import CAUSE_TERM, content_terms, focus_terms, term_set
+from services.answering.support import ask_clause, context_terms, hit_support, profile
+from services.answering.text import CAUSE_TERM, content_terms, focus_terms, term_set, verb_terms
 from tests.answer_fixtures import CALDER_DEVIATION, CIP, DocType, chunk, hits
 
 pytestmark = pytest.mark.unit
@@ -67,3 +67,21 @@ def test_why_question_answered_by_a_sop_without_a_cause_scores_low() -> None:
     question = "Why did the caustic wash fail?"
     support = hit_support(profile(question, hits([CIP])), hits([CIP])[0])
     assert support.score < 0.45
+
+
+def test_the_asking_sentence_carries_the_contexts_tags() -> None:
+    question = "Just changed CAPPER-1 over to still caps. How many bottles do I check?"
+    assert ask_clause(question) == "capper-1 How many bottles do I check?"
+    assert ask_clause("How many bottles do I check after a CAPPER-1 changeover?") is None
+
+
+def test_verbs_are_found_after_pronouns_modals_and_as_participles() -> None:
+    assert verb_terms("What temperature do I drop the barrel to?") == {"drop"}
+    assert verb_terms("When was the desiccant in DRY-1 last changed?") == {"chang"}
+    assert verb_terms("What refrigerant does CHL-1 use?") == set()
+
+
+def test_a_verb_no_passage_uses_weighs_little() -> None:
+    passage = hits([CIP])
+    with_verb = profile("What temperature do we crank the caustic wash to?", passage)
+    assert with_verb.weights["crank"] < with_verb.weights["temperatur"]
