@@ -105,6 +105,14 @@ class AnswerSettings(BaseModel):
     """
 
     abstain_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
+    dense_support_weight: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=2.0,
+        description="Support += weight x (best hit's dense cosine - 0.5): the semantic signal "
+        "beside the lexical one. Calibrated on MiniLM cosines; the wiring sets 0 for other "
+        "embedders (their cosines have another scale)",
+    )
     retrieve_k: int = Field(default=8, ge=1, le=50)
     support_hits: int = Field(
         default=5, ge=1, description="Top hits whose support decides abstention and that are quoted"

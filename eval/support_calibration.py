@@ -66,14 +66,18 @@ def load_cases(path: Path) -> list[CalibrationCase]:
 
 
 def score_cases(
-    cases: Sequence[CalibrationCase], retriever: Retriever, k: int = 8, top: int = 5
+    cases: Sequence[CalibrationCase],
+    retriever: Retriever,
+    k: int = 8,
+    top: int = 5,
+    dense_weight: float = 0.0,
 ) -> list[ScoredCase]:
     """Retrieve each question in its asker's scope and compute its support score."""
     scored = []
     for case in cases:
         scope = AccessScope(role=Role.parse(case.role), sites=frozenset({case.site}))
         hits = retriever.search(case.question, scope, k)
-        support = support_score(case.question, hits, top)
+        support = support_score(case.question, hits, top, dense_weight)
         scored.append(ScoredCase(**case.model_dump(), support=support))
     return scored
 
@@ -140,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         retriever_factory(),
         args.k,
         components.settings.answer.support_hits,
+        components.settings.answer.dense_support_weight,
     )
     points = sweep(scored, false_answer_cost=args.false_answer_cost)
     best = choose_threshold(points)

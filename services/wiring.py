@@ -54,12 +54,15 @@ def make_answerer(settings: Settings, index: VectorIndex) -> Answerer:
     from services.answering.extractive import ExtractiveAnswerer
     from services.answering.safety import IndexSectionLookup
 
-    extractive = ExtractiveAnswerer(settings.answer, IndexSectionLookup(index))
+    answer = settings.answer
+    if settings.embedding.backend != "minilm":
+        answer = answer.model_copy(update={"dense_support_weight": 0.0})
+    extractive = ExtractiveAnswerer(answer, IndexSectionLookup(index))
     if not settings.llm.base_url:
         return extractive
     from services.answering.llm import LLMAnswerer
 
-    return LLMAnswerer(settings.llm, settings.answer, fallback=extractive)
+    return LLMAnswerer(settings.llm, answer, fallback=extractive)
 
 
 def make_reranker(settings: Settings) -> Reranker | None:

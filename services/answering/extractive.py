@@ -35,6 +35,7 @@ from services.answering.support import (
     rank_hits,
     table_subject,
     unit_evidence,
+    with_dense,
 )
 from services.answering.text import (
     CAUSE_TERM,
@@ -73,7 +74,8 @@ class ExtractiveAnswerer:
         ordered = rank_hits(hits)
         prof, supports = best_profile(question, ordered, self.settings.support_hits)
         top = supports[: self.settings.support_hits]
-        support = max((s.score for s in top), default=0.0)
+        lexical = max((s.score for s in top), default=0.0)
+        support = with_dense(lexical, ordered, self.settings.dense_support_weight)
         if support < self.settings.abstain_threshold:
             return abstention(ordered, self.settings.closest_documents, support)
         procedure = asks_for_procedure(question)

@@ -274,10 +274,33 @@ def hit_supports(question: str, hits: Sequence[SearchHit], top: int = 5) -> list
     return best_profile(question, rank_hits(hits), top)[1][:top]
 
 
-def support_score(question: str, hits: Sequence[SearchHit], top: int = 5) -> float:
-    """The question's support: the best of its top hits' scores, 0.0 without hits.
+DENSE_CENTER = 0.5
+"""MiniLM cosine at which the dense signal neither adds nor removes support."""
+
+
+def with_dense(lexical: float, hits: Sequence[SearchHit], weight: float) -> float:
+    """Lexical support plus ``weight`` x (best dense cosine among the hits - 0.5).
+
+    Word overlap misses paraphrases ("what was really going on?") and is fooled by look-alike
+    passages; the embedding similarity of the best passage is a second, independent opinion.
+    Hits without a dense score (keyword-only, or a fake retriever) leave the support as is.
+    """
+    dense = [h.dense_score for h in hits if h.dense_score is not None]
+    if weight == 0.0 or not dense:
+        return lexical
+    return lexical + weight * (max(dense) - DENSE_CENTER)
+
+
+def support_score(
+    question: str, hits: Sequence[SearchHit], top: int = 5, dense_weight: float = 0.0
+) -> float:
+    """The question's support: the best of its top hits' scores (plus the dense signal when
+    ``dense_weight`` is set), 0.0 without hits.
 
     The evaluation harness calls this for every golden question and sweeps the threshold
     (``AnswerSettings.abstain_threshold``) over the results.
     """
-    return max((s.score for s in hit_supports(question, hits, top)), default=0.0)
+    if not hits:
+        return 0.0
+    lexical = max((s.score for s in hit_supports(question, hits, top)), default=0.0)
+    return with_dense(lexical, hits, dense_weight)

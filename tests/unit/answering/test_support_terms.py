@@ -3,9 +3,17 @@ response to a passage that lacks the asked-for attribute."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from services.answering.support import ask_clause, context_terms, hit_support, profile
+from services.answering.support import (
+    ask_clause,
+    context_terms,
+    hit_support,
+    profile,
+    with_dense,
+)
 from services.answering.text import CAUSE_TERM, content_terms, focus_terms, term_set, verb_terms
 from tests.answer_fixtures import CALDER_DEVIATION, CIP, DocType, chunk, hits
 
@@ -85,3 +93,26 @@ def test_a_verb_no_passage_uses_weighs_little() -> None:
     passage = hits([CIP])
     with_verb = profile("What temperature do we crank the caustic wash to?", passage)
     assert with_verb.weights["crank"] < with_verb.weights["temperatur"]
+
+
+def test_dense_similarity_moves_support_both_ways_and_only_when_known() -> None:
+    near = [h.model_copy(update={"dense_score": 0.8}) for h in hits([CIP])]
+    far = [h.model_copy(update={"dense_score": 0.3}) for h in hits([CIP])]
+    assert with_dense(0.4, near, 0.5) == pytest.approx(0.55)
+    assert with_dense(0.5, far, 0.5) == pytest.approx(0.4)
+    assert with_dense(0.4, hits([CIP]), 0.5) == 0.4  # no dense score: lexical only
+    assert with_dense(0.4, near, 0.0) == 0.4
+
+
+def test_the_dense_signal_is_off_for_embedders_it_was_not_calibrated_on(tmp_path: Path) -> None:
+    from core.settings import EmbeddingSettings, Settings
+    from services.wiring import build
+
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        home=tmp_path,
+        embedding=EmbeddingSettings(backend="hashing", dimension=64),
+    )
+    answerer = build(settings).answerer()
+    assert answerer.settings.dense_support_weight == 0.0  # type: ignore[attr-defined]
+    assert settings.answer.dense_support_weight == 0.5
