@@ -96,7 +96,9 @@ def authenticate(
     except UsageError:
         raise AuthenticationError(INVALID_LOGIN) from None
     with db.session() as session:
-        row = session.get(UserRow, name)
+        # Row lock (PostgreSQL): concurrent wrong passwords must not lose counts and so allow
+        # more attempts than the limit. SQLite serialises writers itself.
+        row = session.get(UserRow, name, with_for_update=True)
         outcome = _attempt(row, password, settings, now)
         account = account_of(row) if row is not None else None
     if outcome is _Outcome.OK and account is not None:

@@ -6,11 +6,13 @@ Shared by the CLI and the admin page, so neither holds any of this logic.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 
 from core.db.engine import Database
 from core.db.locks import exclusive_lock
+from core.db.tables import as_utc
 from core.errors import NotFoundError
 from core.models import DocumentStatus
 from core.ports import VectorIndex
@@ -27,14 +29,18 @@ class SiteStatus(BaseModel):
     chunks_current: int = 0
 
 
+UtcTime = Annotated[datetime, AfterValidator(as_utc)]
+"""A stored time as aware UTC whatever the database gave (see ``core.db.tables.as_utc``)."""
+
+
 class RunInfo(BaseModel):
     """Summary of the latest ingestion run."""
 
     id: int
     kind: str
     status: str
-    started_at: datetime
-    finished_at: datetime | None
+    started_at: UtcTime
+    finished_at: UtcTime | None
     counts: dict[str, object]
     failures: list[dict[str, str]]
 
@@ -62,7 +68,7 @@ class DocumentInfo(BaseModel):
     chunk_count: int
     content_hash: str
     source_path: str
-    indexed_at: datetime | None
+    indexed_at: UtcTime | None
     last_error: str | None
 
 

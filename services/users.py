@@ -11,6 +11,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.db.engine import Database
 from core.db.tables import UserRow, as_utc
@@ -106,12 +107,15 @@ def create_user(
         disabled=False,
         failed_attempts=0,
     )
-    with db.session() as session:
-        if session.get(UserRow, name) is not None:
-            raise UsageError(f"user {name!r} already exists")
-        session.add(row)
-        session.flush()
-        account = account_of(row)
+    try:
+        with db.session() as session:
+            if session.get(UserRow, name) is not None:
+                raise UsageError(f"user {name!r} already exists")
+            session.add(row)
+            session.flush()
+            account = account_of(row)
+    except IntegrityError:  # created by someone else between the check and the insert
+        raise UsageError(f"user {name!r} already exists") from None
     log.info("user created: %s (role %s)", name, row.role)
     return account
 

@@ -223,3 +223,18 @@ def test_pages_by_role(role: str, pages: list[Page]) -> None:
         if page not in pages:
             with pytest.raises(Exception, match="may not open"):
                 require_page(role, page)
+
+
+def test_a_username_taken_between_check_and_insert_is_a_usage_error(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two admins creating the same user at once: the loser gets the domain error, not a raw
+    IntegrityError (simulated by a stale existence check)."""
+    from sqlalchemy.orm import Session
+
+    create_user(db, FAST, "olivia", SECRET, Role.OPERATOR, ["brookfield"])
+    monkeypatch.setattr(Session, "get", lambda self, *a, **k: None)
+    with pytest.raises(UsageError, match="already exists"):
+        create_user(db, FAST, "olivia", SECRET, Role.TECHNICIAN, ["brookfield"])
+    monkeypatch.undo()
+    assert get_user(db, "olivia").role is Role.OPERATOR

@@ -173,6 +173,7 @@ def test_date_span_accepts_what_the_widget_returns() -> None:
 def test_admin_services_require_the_admin_role(ui_components: Components) -> None:
     ada, quinn = user(ui_components, "ada"), user(ui_components, "quinn")
     status = overview(ui_components, ada)
+    assert status.last_run is not None and status.last_run.started_at.utcoffset() == timedelta(0)
     by_site = {s.site: s for s in status.sites}
     assert by_site["brookfield"].documents_current == 4 and by_site["brookfield"].chunks_current
     assert [a.username for a in accounts(ui_components.db, ada)] == [
