@@ -18,7 +18,7 @@ from core.db.tables import DocumentRow
 from core.models import Chunk, DocType, DocumentMeta, DocumentStatus, Role
 from core.policy import DEFAULT_AUDIENCE
 from core.ports import VectorIndex
-from core.registry import bump_generation, ensure_site
+from core.registry import bump_generation, document_row, ensure_site
 
 DIM = 384
 TOPICS = 300
@@ -129,7 +129,7 @@ class SyntheticCorpus:
         rows: list[DocumentRow] = []
         batch: dict[bool, tuple[list[Chunk], list[np.ndarray]]] = {True: ([], []), False: ([], [])}
         for meta, status, chunks, vectors in self.versions():
-            rows.append(_row(meta, status, len(chunks)))
+            rows.append(document_row(meta, status, len(chunks)))
             current = status is DocumentStatus.CURRENT
             batch[current][0].extend(chunks)
             batch[current][1].append(vectors)
@@ -182,23 +182,6 @@ def _chunks(meta: DocumentMeta, texts: list[str]) -> list[Chunk]:
         )
         for i, text in enumerate(texts)
     ]
-
-
-def _row(meta: DocumentMeta, status: DocumentStatus, count: int) -> DocumentRow:
-    return DocumentRow(
-        doc_id=meta.doc_id,
-        revision=meta.revision,
-        version_key=meta.version_key,
-        title=meta.title,
-        site_id=meta.site,
-        doc_type=meta.doc_type.value,
-        audience=",".join(sorted(r.value for r in meta.audience)),
-        assets=[],
-        status=status.value,
-        content_hash=meta.content_hash,
-        source_path=meta.source_path,
-        chunk_count=count,
-    )
 
 
 def _flush(

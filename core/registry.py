@@ -80,9 +80,9 @@ def rows_for(session: Session, doc_id: str) -> list[DocumentRow]:
     )
 
 
-def insert_staged(session: Session, meta: DocumentMeta, chunk_count: int) -> DocumentRow:
-    """Register a version whose chunks are about to be written (never served while staged)."""
-    row = DocumentRow(
+def document_row(meta: DocumentMeta, status: DocumentStatus, chunk_count: int) -> DocumentRow:
+    """The registry row of one document version in ``status`` (not added to a session)."""
+    return DocumentRow(
         doc_id=meta.doc_id,
         revision=meta.revision,
         version_key=meta.version_key,
@@ -92,11 +92,16 @@ def insert_staged(session: Session, meta: DocumentMeta, chunk_count: int) -> Doc
         audience=",".join(sorted(r.value for r in meta.audience)),
         assets=list(meta.assets),
         effective_date=meta.effective_date,
-        status=DocumentStatus.STAGED.value,
+        status=status.value,
         content_hash=meta.content_hash,
         source_path=meta.source_path,
         chunk_count=chunk_count,
     )
+
+
+def insert_staged(session: Session, meta: DocumentMeta, chunk_count: int) -> DocumentRow:
+    """Register a version whose chunks are about to be written (never served while staged)."""
+    row = document_row(meta, DocumentStatus.STAGED, chunk_count)
     session.add(row)
     session.flush()
     return row

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from core.chunk_text import TABLE_LINE, TABLE_RULE
+
 SIGNAL_WORDS: tuple[str, ...] = ("WARNING", "CAUTION", "DANGER")
 """ANSI Z535 / ISO 3864 signal words that open a safety message."""
 
@@ -63,8 +65,6 @@ _SIGNAL_RE = re.compile(
 _HAZARD_RE = re.compile("|".join(f"(?:{p})" for _, p in HAZARD_PATTERNS), re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _LIST_MARKER = re.compile(r"^(?:\d{1,3}|[A-Za-z])[.)]\s+")
-_TABLE_LINE = re.compile(r"^\s*\||\S\s+\|\s+\S")
-_TABLE_RULE = re.compile(r"^[\s|:\-+]+$")
 _REFERENCE = re.compile(r"^[\s\-*•·]*[A-Z]{2,5}-[A-Z]{2,5}-\d+")
 _SCOPE = re.compile(
     r"^(?:this\s+(?:sop|procedure|document|standard|instruction)\b|defines\b|describes\b"
@@ -107,8 +107,8 @@ def detect_safety_notices(text: str) -> tuple[str, ...]:
         if _SIGNAL_RE.match(line):
             found.setdefault(line)
             continue
-        header = bool(_TABLE_LINE.search(line)) and not in_table
-        in_table = bool(_TABLE_LINE.search(line) or _TABLE_RULE.match(line))
+        header = bool(TABLE_LINE.match(line)) and not in_table
+        in_table = bool(TABLE_LINE.match(line) or TABLE_RULE.match(line))
         if header or _REFERENCE.match(line):
             continue
         for sentence in _sentences(line):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,7 +47,7 @@ from services.answering.text import (
 from services.answering.units import Unit, UnitKind, split_units
 
 
-def covers(term: str, evidence: set[str]) -> bool:
+def covers(term: str, evidence: AbstractSet[str]) -> bool:
     """True when the term, or one of its aliases, is in the evidence."""
     return term in evidence or not aliases(term).isdisjoint(evidence)
 
@@ -76,10 +77,17 @@ def context_terms(chunk: Chunk) -> set[str]:
     """The terms of :func:`chunk_context`; an incident or deviation report is a causal
     analysis as a whole, so all its chunks offer :data:`CAUSE_TERM` (a "why" question about an
     event is answered by its report, even from the summary chunk)."""
-    terms = term_set(chunk_context(chunk))
+    terms = set(_terms(chunk_context(chunk)))
     if chunk.doc_type is DocType.INCIDENT:
         terms.add(CAUSE_TERM)
     return terms
+
+
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    """``term_set`` of a chunk's text, cached: every question reads the same hits several
+    times (profile, support, table subject)."""
+    return frozenset(term_set(text))
 
 
 def quotable_units(chunk: Chunk) -> list[Unit]:
@@ -109,7 +117,7 @@ def table_subject(chunk: Chunk) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _identifiers(text: str) -> frozenset[str]:
-    return frozenset(t for t in term_set(text) if is_identifier(t))
+    return frozenset(t for t in _terms(text) if is_identifier(t))
 
 
 @dataclass(frozen=True)
@@ -180,7 +188,7 @@ def profile(question: str, hits: Sequence[SearchHit]) -> QuestionProfile:
     terms = content_terms(question)
     named = entities(question)
     verbs = verb_terms(question) - set(focus_terms(question))
-    docs = [term_set(chunk_context(h.chunk)) for h in hits]
+    docs = [_terms(chunk_context(h.chunk)) for h in hits]
     n = len(docs)
     weights: dict[str, float] = {}
     for term in terms:
@@ -254,19 +262,16 @@ def best_profile(
 ) -> tuple[QuestionProfile, list[HitSupport]]:
     """The profile (whole question, or its asking sentence: see :func:`ask_clause`) whose best
     of the ``top`` hits supports it most, with every hit's support under it."""
-    candidates = [question]
-    clause = ask_clause(question)
-    if clause:
-        candidates.append(clause)
-    best: tuple[QuestionProfile, list[HitSupport]] | None = None
-    for text in candidates:
+    texts = [question, *filter(None, [ask_clause(question)])]
+    scored = []
+    for text in texts:
         prof = profile(text, hits)
-        supports = [hit_support(prof, h) for h in hits]
-        score = max((s.score for s in supports[:top]), default=0.0)
-        if best is None or score > max((s.score for s in best[1][:top]), default=0.0):
-            best = (prof, supports)
-    assert best is not None
-    return best
+        scored.append((prof, [hit_support(prof, h) for h in hits]))
+
+    def best_score(item: tuple[QuestionProfile, list[HitSupport]]) -> float:
+        return max((s.score for s in item[1][:top]), default=0.0)
+
+    return max(scored, key=best_score)  # ties: the whole question (first)
 
 
 def hit_supports(question: str, hits: Sequence[SearchHit], top: int = 5) -> list[HitSupport]:

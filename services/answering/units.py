@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.chunk_text import TABLE_LINE, TABLE_RULE
+
 _STEP = re.compile(r"^\s*(?:step\s+)?(\d{1,2})\s*[.):]\s+\S", re.I)
 _SUB_ITEM = re.compile(r"^\s*(?:[-*•]|[a-z][.)])\s+\S")
 _HEADING = re.compile(r"^\s*#{1,6}\s")
-# Markdown rows ("| a | b |") and the "a | b" rows ingestion writes for every parsed table.
-_TABLE = re.compile(r"^\s*\||^[^|\n]*\S\s+\|\s+\S")
-_TABLE_RULE = re.compile(r"^[\s|:\-+]+$")
 # A line opening with a label ("WARNING:") or with two capitalised words ("LIQUOR CHANGE")
 # starts a new paragraph, as PDF text extraction loses the blank lines between blocks.
 _LABEL = re.compile(r"^\s*\**(?:[A-Z][A-Z /]{2,24}\**\s*:|[A-Z]{2,}(?:[ /-]+[A-Z]{2,})+\b)")
@@ -116,7 +115,7 @@ class _Splitter:
         elif _HEADING.match(line):
             self.flush()
             self.add(line.strip(), UnitKind.HEADING)
-        elif _TABLE.match(line):
+        elif TABLE_LINE.match(line):
             self._table_line(line)
         elif _STEP.match(line):
             self.flush()
@@ -134,7 +133,7 @@ class _Splitter:
 
     def _table_line(self, line: str) -> None:
         self.flush()
-        if _TABLE_RULE.match(line):
+        if TABLE_RULE.match(line):
             return
         if self.table_header is None:
             self.table_header = line.strip()

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from core.db.engine import Database
 from core.db.tables import DocumentRow
 from core.models import AccessScope, Chunk, DocType, DocumentMeta, DocumentStatus, Role
-from core.registry import ensure_site
+from core.registry import document_row, ensure_site
 from core.settings import RetrievalSettings
 from retrieval.adapters.bm25_index import synced_index
 from retrieval.embedders import HashingEmbedder
@@ -148,30 +148,13 @@ def build_world(db: Database, specs: list[DocSpec]) -> tuple[InMemoryVectorIndex
         doc_id = f"{prefix}-d{n}"
         for revision, status, flagged in _LAYOUT[spec.state]:
             meta, chunks = _version(doc_id, spec, revision)
-            rows.append(_row(meta, status, len(chunks)))
+            rows.append(document_row(meta, status, len(chunks)))
             index.add(chunks, EMB.embed_documents([c.text for c in chunks]), flagged)
             if status is DocumentStatus.CURRENT:
                 served.add(meta.version_key)
     with db.session() as session:  # one transaction: registry rows as ingestion leaves them
         session.add_all(rows)
     return index, served
-
-
-def _row(meta: DocumentMeta, status: DocumentStatus, chunk_count: int) -> DocumentRow:
-    return DocumentRow(
-        doc_id=meta.doc_id,
-        revision=meta.revision,
-        version_key=meta.version_key,
-        title=meta.title,
-        site_id=meta.site,
-        doc_type=meta.doc_type.value,
-        audience=",".join(sorted(r.value for r in meta.audience)),
-        assets=[],
-        status=status.value,
-        content_hash=meta.content_hash,
-        source_path=meta.source_path,
-        chunk_count=chunk_count,
-    )
 
 
 def retriever(
