@@ -13,6 +13,15 @@ _TOKEN = re.compile(r"°?[a-z0-9]+(?:[.\-/][a-z0-9]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 NUMBER_TERM = "#number"
 """Pseudo-term every text containing a number offers: "how much/many" is answered by one."""
+DURATION_TERM = "#duration"
+"""Pseudo-term a text offers when it states a length of time in figures ("24 hours", "15 min"):
+what "how long / how quickly" asks for. A rate ("24,000 bottles/h") or a lone unit word is not
+one, so a passage about the right asset without a duration does not pass as the answer."""
+_DURATION = re.compile(
+    r"(?<![/\w.,])\d+(?:[.,]\d+)?(?:\s*(?:-|to|–)\s*\d+(?:[.,]\d+)?)?\s*"
+    r"(?:s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|shifts?)\b(?!/)",
+    re.I,
+)
 CAUSE_TERM = "#cause"
 """Pseudo-term a text offers when it states a cause or a reason for a change ("after repeated
 swab failures"): what a "why" question asks for."""
@@ -44,7 +53,10 @@ STOPWORDS = _words(
     necessary allowed supposed ok okay ever again previously past happen happened occur
     occurred found go goes going come comes came got take takes taken make made
     don doesn didn isn aren wasn weren won wouldn couldn shouldn hasn haven hadn can't
-    anyone anybody someone somebody everyone everybody nobody anything something"""
+    anyone anybody someone somebody everyone everybody nobody anything something
+    his her hers him himself herself mine yours ours theirs myself ourselves yourself
+    themselves ve ll re say says said tell told actually already while people mate really
+    still"""
 )
 """Function words that never decide whether a passage answers a question."""
 
@@ -59,15 +71,24 @@ ALIASES: dict[str, frozenset[str]] = {
     "loto": frozenset({"lockout", "tagout", "lock"}),
     "lockout": frozenset({"loto"}),
     "tagout": frozenset({"loto"}),
+    "permit": frozenset({"ptw"}),
+    "ptw": frozenset({"permit"}),
     "temperatur": _words("°c °f degre celsius fahrenheit"),
     "pressur": _words("bar psi kpa mpa"),
     "torqu": _words("nm ft-lb"),
     "hot": _words("°c °f degre celsius fahrenheit"),
     "cold": _words("°c °f degre celsius fahrenheit"),
-    "long": _words("minut hour second min sec h day week month year"),
-    "duration": _words("minut hour second min sec h day week month year"),
-    "often": _words("every daily weekly monthly annual interval hour shift h week month year day"),
-    "frequency": _words("every daily weekly monthly annual interval hour shift h week month year"),
+    "long": frozenset({DURATION_TERM, "mm", "cm"}),
+    "quickly": frozenset({DURATION_TERM, "immediately"}),
+    "soon": frozenset({DURATION_TERM, "immediately"}),
+    "tight": _words("nm ft-lb torqu"),
+    "duration": frozenset({DURATION_TERM}),
+    "often": _words(
+        "every daily weekly monthly annual annually interval hour shift h week month year day"
+    ),
+    "frequency": _words(
+        "every daily weekly monthly annual annually interval hour shift h week month year"
+    ),
     "colour": _words("red blue green yellow orang whit black grey purpl brown"),
     "color": _words("red blue green yellow orang whit black grey purpl brown"),
     "month": _words(
@@ -100,7 +121,7 @@ _ID_EXCLUDED = _words(
     "step section page rev revision figure table item january february march april may june "
     "july august september october november december much many every"
 )
-_BIGRAM_ID = re.compile(r"\b([a-z]+) +(\d{1,3})\b(?![.,]?\d|\s*%)")
+_BIGRAM_ID = re.compile(r"\b([a-z]+) +(\d{1,3})\b(?![.,]?\d|\s*%|-\d)")
 
 
 def tokens(text: str) -> list[str]:
@@ -174,7 +195,8 @@ def aliases(term: str) -> frozenset[str]:
     return _ALIAS_STEMS.get(term, frozenset())
 
 
-_OCCASION = re.compile(r"\b(?:last|next|this|that|first)\s+time\b", re.I)
+_NOT_CONTENT = re.compile(r"\b(?:last|next|this|that|first)\s+time\b|\b\d{1,2}:\d{2}\b", re.I)
+"""Phrases that set the scene, not the subject: "last time", a clock time ("at 06:00")."""
 
 
 def _expand(token: str) -> list[str]:
@@ -183,7 +205,7 @@ def _expand(token: str) -> list[str]:
     if not re.search(r"[.\-/]", token) or is_number(token):
         return [token]
     parts = [p for p in re.split(r"[.\-/]", token) if p]
-    glued = [] if is_identifier(token) else [a + b for a, b in itertools.pairwise(parts)]
+    glued = [a + b for a, b in itertools.pairwise(parts) if a.isalpha() and b.isalpha()]
     return [token, *parts, *glued]
 
 
@@ -209,6 +231,8 @@ def term_set(text: str) -> set[str]:
     found.update(_bigram_ids(text))
     if numbers_in(text):
         found.add(NUMBER_TERM)
+    if _DURATION.search(text):
+        found.add(DURATION_TERM)
     if _CAUSAL.search(text):
         found.add(CAUSE_TERM)
     return found
@@ -231,7 +255,7 @@ def heading_terms(section: str) -> set[str]:
 
 
 _VERB_CUES = _words(
-    "i we you they he she to do does did should must can could will would shall may might"
+    "i we you they he she to do does did should must can could will would shall may might ve ll d"
 )
 _NOT_VERBS = _words("i we you they he she it the a an not also then just really still")
 _PARTICIPLE_WORD = re.compile(r"\b([a-z]{3,}ed)\b", re.I)
@@ -257,7 +281,7 @@ def content_terms(text: str) -> list[str]:
     Function words and intent words are dropped; alphabetic compounds count through their parts,
     tags and numbers count whole; ``filler 2`` also yields the tag ``filler-2``.
     """
-    toks = tokens(_OCCASION.sub(" ", text))
+    toks = tokens(_NOT_CONTENT.sub(" ", text))
     out: list[str] = []
     skip = STOPWORDS | INTENT_WORDS | _SKIP_STEMS
     for tok in toks:
@@ -299,13 +323,15 @@ _SHOULD_BE = re.compile(
 _WHY = re.compile(r"^\s*(?:why\b|what\s+(?:caused|causes|cause)\b)", re.I)
 _WHAT_DID = re.compile(r"^\s*what\s+(?:did|does|do|will|would)\s+.+\s([a-z]+)\s*\?*\s*$", re.I)
 _PARTICIPLE = re.compile(r"^[a-z]{3,}ed$")
+_HOW = re.compile(r"\bhow\s+(long|quickly|soon|often|hot|cold|tight|much|many)\b", re.I)
 
 
 def focus_terms(question: str) -> list[str]:
     """Terms of what the question asks for: ``dry cycle time`` and ``colour`` in "what X ..."
     questions (up to a participle: "which CAPA changed..." asks for a CAPA; asset tags are the
-    subject, not the focus), the verb of "what did X cost", :data:`CAUSE_TERM` for "why" and
-    "what caused" questions.
+    subject, not the focus), the measure of "how long / often / hot / tight / much" (answered
+    through its :data:`ALIASES`: a duration, a frequency, a temperature...), the verb of "what
+    did X cost", :data:`CAUSE_TERM` for "why" and "what caused" questions.
 
     Empty when the question has another shape; the support score then ignores the focus.
     """
@@ -317,6 +343,9 @@ def focus_terms(question: str) -> list[str]:
             itertools.takewhile(lambda w: not _PARTICIPLE.match(w.lower()), match.group(1).split())
         )
         return [t for t in content_terms(" ".join(words)) if not is_identifier(t)][:3]
+    how = _HOW.search(question)
+    if how:
+        return [stem(how.group(1).lower())]
     verb = _WHAT_DID.match(question)
     return content_terms(verb.group(1)) if verb else []
 

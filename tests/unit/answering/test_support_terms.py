@@ -14,7 +14,14 @@ from services.answering.support import (
     profile,
     with_dense,
 )
-from services.answering.text import CAUSE_TERM, content_terms, focus_terms, term_set, verb_terms
+from services.answering.text import (
+    CAUSE_TERM,
+    DURATION_TERM,
+    content_terms,
+    focus_terms,
+    term_set,
+    verb_terms,
+)
 from tests.answer_fixtures import CALDER_DEVIATION, CIP, DocType, chunk, hits
 
 pytestmark = pytest.mark.unit
@@ -30,6 +37,8 @@ pytestmark = pytest.mark.unit
         ("What was the open FILLER-2 issue handed over by night shift?", ["open", "issu"]),
         ("What is the solids specification for HaldaClean CL-20?", ["solid", "specification"]),
         ("How do I clear a jam?", []),
+        ("BLR-1 was off all weekend. How long should I allow to warm it up?", ["long"]),
+        ("How often do I swap the respirator cartridges?", ["often"]),
     ],
 )
 def test_focus_is_what_the_question_asks_for(question: str, focus: list[str]) -> None:
@@ -39,6 +48,46 @@ def test_focus_is_what_the_question_asks_for(question: str, focus: list[str]) ->
 def test_contractions_pronouns_and_occasions_are_not_content() -> None:
     terms = content_terms("Why didn't anyone notice it last time the gripper wouldn't release?")
     assert terms == ["notic", "gripper", "releas"]
+
+
+def test_scene_setting_words_clock_times_and_ranges_are_not_content() -> None:
+    question = (
+        "I'm taking over at 06:00 from his shift. Can he take his lock off before I've put mine on?"
+    )
+    assert content_terms(question) == ["shift", "lock", "put"]
+    assert content_terms("CAPPER-1 head 9 low on nights 2-3 Nov") == [
+        "capper-1",
+        "head",
+        "9",
+        "low",
+        "night",
+        "2",
+        "3",
+        "nov",
+        "head-9",
+    ]
+
+
+def test_a_duration_is_a_length_of_time_in_figures_not_a_rate() -> None:
+    assert DURATION_TERM in term_set("Report to Group Quality within 24 hours.")
+    assert DURATION_TERM in term_set("Flush for 15-20 min.")
+    assert DURATION_TERM not in term_set("Rated output, 500 mL PET | 24,000 bottles/h")
+    assert DURATION_TERM not in term_set("Normal steam pressure | 10 barg")
+
+
+def test_how_long_is_not_answered_by_a_passage_without_a_duration() -> None:
+    limits = chunk(
+        "dun-sop-030:1",
+        "Normal steam pressure | 10 barg\nSafety valve set pressure | 12 barg",
+        doc_id="DUN-SOP-030",
+        title="Boiler BLR-1 daily checks",
+        assets=("BLR-1",),
+    )
+    asked = "How long does BLR-1 take to reach 10 barg from cold?"
+    support = hit_support(profile(asked, hits([limits])), hits([limits])[0])
+    assert support.score < 0.45
+    quick = "How quickly must Group Quality be told?"
+    assert profile(quick, []).coverage(term_set("Within 24 hours.")) > 0
 
 
 def test_aliases_match_stemmed_evidence() -> None:
