@@ -1,8 +1,10 @@
 """Parse one plant document (SOP, manual, incident, work-order export) into typed blocks.
 
 ``parse_file`` picks a parser by extension: unstructured partitioners for prose formats
-(``partition_md``, ``partition_text``, ``partition_html``, ``partition_pdf(strategy="fast")``,
-``partition_docx``, ``partition_email``) and :mod:`ingestion.tabular` for CSV/XLSX exports.
+(``partition_md``, ``partition_html``, ``partition_pdf(strategy="fast")``, ``partition_docx``,
+``partition_email`` for HTML mail), :mod:`ingestion.plaintext` for plain text (.txt and
+text/plain mail: unstructured's ``partition_text`` glues headings and list items into one
+paragraph) and :mod:`ingestion.tabular` for CSV/XLSX exports.
 
 Guarantees:
 
@@ -16,6 +18,8 @@ Guarantees:
 
 from __future__ import annotations
 
+import email
+import email.policy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,7 @@ from ingestion.elements import elements_to_blocks, first_title
 from ingestion.encoding import decode_text
 from ingestion.markup import markdown_extensions, number_html_lists, split_front_matter
 from ingestion.pdf import partition_pdf_file
+from ingestion.plaintext import plain_text_blocks
 from ingestion.reasons import human_size, one_line
 from ingestion.spacy_model import prepare_unstructured
 
@@ -67,10 +72,9 @@ def _parse_markdown(path: Path) -> ParsedDocument:
 
 
 def _parse_text(path: Path) -> ParsedDocument:
-    """Plain text, decoded from any of the supported encodings."""
-    from unstructured.partition.text import partition_text
-
-    blocks = elements_to_blocks(partition_text(text=_read_text(path)))
+    """Plain text, decoded from any of the supported encodings: headings, list items and
+    paragraphs read by :mod:`ingestion.plaintext`."""
+    blocks = plain_text_blocks(_read_text(path))
     return ParsedDocument(blocks=blocks, title_hint=first_title(blocks))
 
 
@@ -97,7 +101,18 @@ def _parse_docx(path: Path) -> ParsedDocument:
 
 
 def _parse_email(path: Path) -> ParsedDocument:
-    """E-mail body (HTML part preferred); the subject is the title hint; attachments skipped."""
+    """E-mail body (HTML part preferred); the subject is the title hint; attachments skipped.
+
+    A plain-text-only mail (a typed shift handover) is read like a .txt file, so that each
+    handover item is a block of its own under its heading."""
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    body = message.get_body(preferencelist=("html", "plain"))
+    if body is not None and body.get_content_type() == "text/plain":
+        subject = " ".join(str(message.get("subject", "")).split()) or None
+        blocks = plain_text_blocks(body.get_content())
+        if not blocks:
+            raise ParseError("e-mail has no text in its body")
+        return ParsedDocument(blocks=blocks, title_hint=subject or first_title(blocks))
     from unstructured.partition.email import partition_email
 
     elements = partition_email(filename=str(path), process_attachments=False)

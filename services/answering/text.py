@@ -71,6 +71,7 @@ ALIASES: dict[str, frozenset[str]] = {
     "loto": frozenset({"lockout", "tagout", "lock"}),
     "lockout": frozenset({"loto"}),
     "tagout": frozenset({"loto"}),
+    "rat": frozenset({"snr", "nrr"}),  # a hearing protector's noise rating
     "permit": frozenset({"ptw"}),
     "ptw": frozenset({"permit"}),
     "temperatur": _words("°c °f degre celsius fahrenheit"),
@@ -350,12 +351,17 @@ def focus_terms(question: str) -> list[str]:
     return content_terms(verb.group(1)) if verb else []
 
 
-_QUANTITY = re.compile(
-    r"\bhow\s+(?:long|much|many|often|hot|cold|far|fast|quickly|soon|big|heavy|high|low|old|tight)\b"
-    r"|\bwhat\s+(?:[\w-]+\s+){0,5}(?:temperature|pressure|torque|ph|concentration|level|limit|limits"
+_MEASURES = (
+    r"(?:temperature|pressure|torque|ph|concentration|level|limit|limits"
     r"|speed|rate|interval|size|weight|volume|dose|capacity|setpoint|flow|amount|quantity|gap"
     r"|clearance|tolerance|force|power|voltage|current|time|titre|frequency|number|value|values"
-    r"|stroke|height|length|width|depth|thickness|diameter|distance|precharge)\b",
+    r"|stroke|height|length|width|depth|thickness|diameter|distance|precharge)"
+)
+_QUANTITY = re.compile(
+    r"\bhow\s+(?:long|much|many|often|hot|cold|far|fast|quickly|soon|big|heavy|high|low|old|tight)\b"
+    r"|\bwhat\s+(?:[\w-]+\s+){0,5}" + _MEASURES + r"\b"
+    # a terse "Nitrogen precharge of the IMM-4 accumulator?" asks for the value too
+    r"|^\s*(?:the\s+)?(?:[\w-]+\s+){0,3}" + _MEASURES + r"\s+(?:of|for|on|at|in)\b",
     re.I,
 )
 

@@ -220,14 +220,14 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_library_exceptions_are_wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import unstructured.partition.text as text_module
+    import unstructured.partition.md as md_module
 
     def explode(**_: object) -> None:
         raise ValueError("boom\nwith a second line")
 
-    monkeypatch.setattr(text_module, "partition_text", explode)
-    path = _write(tmp_path, "note.txt", b"Some text.\n")
-    with pytest.raises(ParseError, match=r"^not a readable txt file: boom with a second line$"):
+    monkeypatch.setattr(md_module, "partition_md", explode)
+    path = _write(tmp_path, "note.md", b"Some text.\n")
+    with pytest.raises(ParseError, match=r"^not a readable md file: boom with a second line$"):
         parse_file(path, LIMIT)
 
 
