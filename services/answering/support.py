@@ -161,7 +161,7 @@ class QuestionProfile:
         """1.0 when every asset tag of the question is in ``evidence``, down to 0.5 for none."""
         if not self.identifiers:
             return 1.0
-        found = sum(1 for t in self.identifiers if t in evidence)
+        found = sum(1 for t in self.identifiers if covers(t, evidence))
         return 0.5 + 0.5 * found / len(self.identifiers)
 
 
@@ -172,6 +172,13 @@ ABSENT_VERB_WEIGHT = 0.3
 ENTITY_BOOST = 1.5
 """Extra weight of capitalised words and acronyms (product names, CIP, ATP)."""
 _ENTITY = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][A-Za-z]+")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+
+
+def acronyms(question: str) -> set[str]:
+    """Stems of the question's acronyms (PET, PBT, SCR): names of a material or a system,
+    which a passage must name to be about it; "dry PET at" is not answered by the PC row."""
+    return {stem(w.lower()) for w in _ACRONYM.findall(question)}
 
 
 def entities(question: str) -> set[str]:
@@ -201,7 +208,9 @@ def profile(question: str, hits: Sequence[SearchHit]) -> QuestionProfile:
             boost *= ABSENT_VERB_WEIGHT
         weights[term] = ((1.0 - IDF_MIX) + IDF_MIX * idf) * boost
     focus = tuple(t for t in focus_terms(question) if t in weights or t == CAUSE_TERM)
-    return QuestionProfile(weights, frozenset(t for t in terms if is_identifier(t)), focus)
+    named_things = acronyms(question) & set(weights)
+    ids = frozenset(t for t in terms if is_identifier(t) or t in named_things)
+    return QuestionProfile(weights, ids, focus)
 
 
 class HitSupport(BaseModel):

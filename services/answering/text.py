@@ -73,6 +73,10 @@ ALIASES: dict[str, frozenset[str]] = {
     "tagout": frozenset({"loto"}),
     "rat": frozenset({"snr", "nrr"}),  # a hearing protector's noise rating
     "permit": frozenset({"ptw"}),
+    # everyday verbs for putting in a new one: "do I swap them?" / "replace after 1 month"
+    "swap": _words("replac chang renew"),
+    "replac": _words("swap chang renew"),
+    "renew": _words("swap chang replac"),
     "ptw": frozenset({"permit"}),
     "temperatur": _words("°c °f degre celsius fahrenheit"),
     "pressur": _words("bar psi kpa mpa"),
@@ -230,7 +234,7 @@ def term_set(text: str) -> set[str]:
     for tok in toks:
         found.update(stem(t) for t in _expand(tok))
     found.update(_bigram_ids(text))
-    if numbers_in(text):
+    if has_number(text):
         found.add(NUMBER_TERM)
     if _DURATION.search(text):
         found.add(DURATION_TERM)
@@ -299,8 +303,11 @@ def content_terms(text: str) -> list[str]:
 
 def has_number(text: str) -> bool:
     """True when the text states a number of its own (``30 seconds``), not only inside a tag
-    (``FILLER-2``)."""
-    return any(is_number(t) for t in tokens(text))
+    (``FILLER-2``) or as a list item's number ("3. Test the low-water alarm")."""
+    return any(is_number(t) for t in tokens(_ENUMERATOR.sub("", text)))
+
+
+_ENUMERATOR = re.compile(r"^\s*(?:step\s+)?\d{1,2}[.)]\s", re.I | re.M)
 
 
 def numbers_in(text: str) -> set[str]:
@@ -309,7 +316,7 @@ def numbers_in(text: str) -> set[str]:
 
 
 _FOCUS = re.compile(
-    r"^\s*(?:what|which)\s+(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our|your)\s+)?"
+    r"^\s*(?:(?:at|to|in|on|for|from|by|with)\s+)?(?:what|which)\s+(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our|your)\s+)?"
     r"(?!(?:do|does|did|should|can|must|will|would|could|happens?|happened)\b)"
     r"(.+?)(?=\s+(?:of|for|on|in|at|to|from|with|by|does|do|did|is|are|was|were|should|must"
     r"|can|will|would|when|has|have|had|goes|go|get|gets|used|needed|required|caused|causes"

@@ -17,6 +17,7 @@ from services.answering.support import (
 from services.answering.text import (
     CAUSE_TERM,
     DURATION_TERM,
+    NUMBER_TERM,
     content_terms,
     focus_terms,
     term_set,
@@ -39,6 +40,7 @@ pytestmark = pytest.mark.unit
         ("How do I clear a jam?", []),
         ("BLR-1 was off all weekend. How long should I allow to warm it up?", ["long"]),
         ("How often do I swap the respirator cartridges?", ["often"]),
+        ("At what level does the low-water lockout trip?", ["level"]),
     ],
 )
 def test_focus_is_what_the_question_asks_for(question: str, focus: list[str]) -> None:
@@ -88,6 +90,33 @@ def test_how_long_is_not_answered_by_a_passage_without_a_duration() -> None:
     assert support.score < 0.45
     quick = "How quickly must Group Quality be told?"
     assert profile(quick, []).coverage(term_set("Within 24 hours.")) > 0
+
+
+def test_a_list_items_number_is_not_a_stated_number() -> None:
+    assert NUMBER_TERM not in term_set("3. Test the low-water alarm and lockout.")
+    assert NUMBER_TERM in term_set("3. Test at 10 barg.")
+
+
+def test_an_acronym_the_passage_does_not_name_halves_support() -> None:
+    table = chunk(
+        "cal-sop-015:2",
+        "Material | Drying temperature | Minimum drying time\nPC | 120 °C | 4 h\nPBT | 120 °C | 4 h",
+        doc_id="CAL-SOP-015",
+        title="Resin drying on DRY-1",
+    )
+    pet = hit_support(
+        profile("What temperature do we dry PET at?", hits([table])), hits([table])[0]
+    )
+    pbt = hit_support(
+        profile("What temperature do we dry PBT at?", hits([table])), hits([table])[0]
+    )
+    assert pet.id_factor == 0.5 and pbt.id_factor == 1.0
+    assert pet.score < 0.45 <= pbt.score
+
+
+def test_everyday_replacement_verbs_are_aliases() -> None:
+    prof = profile("Do I need to swap my gauntlets?", [])
+    assert prof.coverage(term_set("Gauntlets: replace after 1 month in use.")) == 1.0
 
 
 def test_aliases_match_stemmed_evidence() -> None:
