@@ -13,7 +13,7 @@ from core.answers import SearchHit
 from core.models import Chunk, Role
 from prompts import system_prompt
 from services.answering.compose import ABSTAIN_TEXT
-from services.answering.support import chunk_body
+from services.answering.evidence import chunk_body
 
 
 def _attr(value: object) -> str:

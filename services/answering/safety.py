@@ -19,7 +19,7 @@ from core.answers import SearchHit
 from core.models import BlockKind, Chunk
 from core.ports import VectorIndex
 from ingestion.safety import detect_safety_notices
-from services.answering.support import chunk_body
+from services.answering.evidence import chunk_body
 
 _NOTICE = re.compile(
     r"^\W*(?:WARNING|CAUTION|DANGER)\s*[:!]|\block[\s-]?out\b|\btag[\s-]?out\b|\bLOTO\b|\bPPE\b"

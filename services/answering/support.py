@@ -25,99 +25,37 @@ import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
 
 from pydantic import BaseModel
 
 from core.answers import SearchHit
-from core.models import Chunk, DocType
-from services.answering.injection import PLACEHOLDER, redact
+from core.models import Chunk
+from services.answering.evidence import (
+    chunk_context,
+    context_terms,
+    quotable_units,
+    table_subject,
+    unit_evidence,
+)
+from services.answering.evidence import chunk_terms as _terms
 from services.answering.text import (
     CAUSE_TERM,
     aliases,
+    asks_for_quantity,
     content_terms,
     focus_terms,
+    heading_terms,
     is_identifier,
     is_number,
     stem,
-    term_set,
     tokens,
     verb_terms,
 )
-from services.answering.units import Unit, UnitKind, split_units
 
 
 def covers(term: str, evidence: AbstractSet[str]) -> bool:
     """True when the term, or one of its aliases, is in the evidence."""
     return term in evidence or not aliases(term).isdisjoint(evidence)
-
-
-def chunk_body(chunk: Chunk) -> str:
-    """The chunk text without its context header line, with instructions aimed at an
-    assistant redacted (see ``injection``).
-
-    Ingestion starts every chunk with ``Title — Section`` so that the header is embedded with
-    the text; it is metadata, not quotable content (citations show title and section).
-    """
-    first, newline, rest = chunk.text.partition("\n")
-    text = (
-        rest
-        if newline and chunk.title and first.strip().startswith(chunk.title.strip())
-        else chunk.text
-    )
-    return redact(text)
-
-
-def chunk_context(chunk: Chunk) -> str:
-    """Everything a chunk says about itself: title, section path, asset tags and body."""
-    return "\n".join([chunk.title, chunk.section, " ".join(chunk.assets), chunk_body(chunk)])
-
-
-def context_terms(chunk: Chunk) -> set[str]:
-    """The terms of :func:`chunk_context`; an incident or deviation report is a causal
-    analysis as a whole, so all its chunks offer :data:`CAUSE_TERM` (a "why" question about an
-    event is answered by its report, even from the summary chunk)."""
-    terms = set(_terms(chunk_context(chunk)))
-    if chunk.doc_type is DocType.INCIDENT:
-        terms.add(CAUSE_TERM)
-    return terms
-
-
-@lru_cache(maxsize=8192)
-def _terms(text: str) -> frozenset[str]:
-    """``term_set`` of a chunk's text, cached: every question reads the same hits several
-    times (profile, support, table subject)."""
-    return frozenset(term_set(text))
-
-
-def quotable_units(chunk: Chunk) -> list[Unit]:
-    """The chunk's units that may be quoted: no headings, nothing redacted, not a lone word."""
-    return [
-        u
-        for u in split_units(chunk_body(chunk))
-        if u.kind is not UnitKind.HEADING and PLACEHOLDER not in u.text and len(u.text) > 3
-    ]
-
-
-def unit_evidence(unit: Unit, subject: frozenset[str] = frozenset()) -> set[str]:
-    """Terms a unit offers; a table row is read together with its header row, and a row of a
-    key | value table (one record about one thing) with the ``subject`` of its chunk (see
-    :func:`table_subject`); rows of wider tables are entities of their own (alarm codes)."""
-    terms = term_set(f"{unit.header}\n{unit.text}" if unit.header else unit.text)
-    key_value = unit.kind is UnitKind.TABLE_ROW and unit.text.count(" | ") == 1
-    return terms | subject if key_value else terms
-
-
-def table_subject(chunk: Chunk) -> frozenset[str]:
-    """The asset tags and ids of a chunk (``B25-0412``, ``P-301``): in a record table every
-    row is about them, so "what viscosity did batch B25-0412 reach" is answered by the
-    viscosity row even though only the batch row names the batch."""
-    return _identifiers(chunk_body(chunk))
-
-
-@lru_cache(maxsize=4096)
-def _identifiers(text: str) -> frozenset[str]:
-    return frozenset(t for t in _terms(text) if is_identifier(t))
 
 
 @dataclass(frozen=True)
@@ -127,6 +65,7 @@ class QuestionProfile:
     weights: dict[str, float]
     identifiers: frozenset[str]
     focus: tuple[str, ...] = ()
+    wants_value: bool = False
 
     @property
     def total(self) -> float:
@@ -146,7 +85,9 @@ class QuestionProfile:
     def residual(self, known: set[str]) -> QuestionProfile:
         """The terms not already answered by ``known`` (e.g. a chunk's title); self if none."""
         left = {t: w for t, w in self.weights.items() if not covers(t, known)}
-        return QuestionProfile(left, self.identifiers, self.focus) if left else self
+        if not left:
+            return self
+        return QuestionProfile(left, self.identifiers, self.focus, self.wants_value)
 
     def focus_factor(self, evidence: set[str]) -> float:
         """1.0 when the evidence names what the question asks for, 0.55 when it names half of
@@ -210,7 +151,7 @@ def profile(question: str, hits: Sequence[SearchHit]) -> QuestionProfile:
     focus = tuple(t for t in focus_terms(question) if t in weights or t == CAUSE_TERM)
     named_things = acronyms(question) & set(weights)
     ids = frozenset(t for t in terms if is_identifier(t) or t in named_things)
-    return QuestionProfile(weights, ids, focus)
+    return QuestionProfile(weights, ids, focus, asks_for_quantity(question))
 
 
 class HitSupport(BaseModel):
@@ -229,10 +170,9 @@ def hit_support(prof: QuestionProfile, hit: SearchHit) -> HitSupport:
     context = context_terms(hit.chunk)
     chunk_cov = prof.coverage(context)
     subject = table_subject(hit.chunk)
-    unit_cov = max(
-        (prof.coverage(unit_evidence(u, subject)) for u in quotable_units(hit.chunk)), default=0
-    )
-    factor = prof.id_factor(context) * prof.focus_factor(context)
+    units = [unit_evidence(u, subject) for u in quotable_units(hit.chunk)]
+    unit_cov = max((prof.coverage(u) for u in units), default=0)
+    factor = prof.id_factor(context) * _focus_factor(prof, hit.chunk, context, units)
     return HitSupport(
         rank=hit.rank,
         chunk_id=hit.chunk.chunk_id,
@@ -241,6 +181,19 @@ def hit_support(prof: QuestionProfile, hit: SearchHit) -> HitSupport:
         id_factor=factor,
         score=round((0.5 * chunk_cov + 0.5 * unit_cov) * factor, 4),
     )
+
+
+def _focus_factor(
+    prof: QuestionProfile, chunk: Chunk, context: set[str], units: list[set[str]]
+) -> float:
+    """The focus factor of a chunk; for a question asking for a value, of its best single unit
+    read with its section heading: the value quoted must be the asked-for attribute's ("what
+    regeneration temperature" is not answered by a drying temperature row because the
+    procedure elsewhere mentions regeneration)."""
+    if not (prof.wants_value and prof.focus):
+        return prof.focus_factor(context)
+    heading = heading_terms(chunk.section_path[-1] if chunk.section_path else "")
+    return max((prof.focus_factor(u | heading) for u in units), default=prof.focus_factor(set()))
 
 
 def rank_hits(hits: Sequence[SearchHit]) -> list[SearchHit]:

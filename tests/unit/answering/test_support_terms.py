@@ -114,6 +114,22 @@ def test_an_acronym_the_passage_does_not_name_halves_support() -> None:
     assert pet.score < 0.45 <= pbt.score
 
 
+def test_a_value_must_be_the_asked_for_attributes_own() -> None:
+    procedure = chunk(
+        "cal-sop-015:3",
+        "Check the regeneration heater lamp is on.\nSet the drying temperature to 120 °C.",
+        doc_id="CAL-SOP-015",
+        title="Resin drying on DRY-1",
+        section=("Procedure",),
+    )
+    passage = hits([procedure])
+    regen = hit_support(
+        profile("What regeneration temperature is DRY-1 set to?", passage), passage[0]
+    )
+    drying = hit_support(profile("What drying temperature is DRY-1 set to?", passage), passage[0])
+    assert regen.id_factor < 1.0 == drying.id_factor
+
+
 def test_everyday_replacement_verbs_are_aliases() -> None:
     prof = profile("Do I need to swap my gauntlets?", [])
     assert prof.coverage(term_set("Gauntlets: replace after 1 month in use.")) == 1.0
