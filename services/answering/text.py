@@ -182,6 +182,8 @@ def stem(token: str) -> str:
         if word.endswith(suffix) and len(word) >= minimum and not word.endswith("ss"):
             word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
             break
+    if word.endswith("tion") and len(word) >= 8 and word[0].isalpha():
+        word = word[:-3]  # isolation -> isolat, as isolate / isolated
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
