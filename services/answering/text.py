@@ -56,7 +56,7 @@ STOPWORDS = _words(
     anyone anybody someone somebody everyone everybody nobody anything something
     his her hers him himself herself mine yours ours theirs myself ourselves yourself
     themselves ve ll re say says said tell told actually already while people mate really
-    still"""
+    still now yet currently"""
 )
 """Function words that never decide whether a passage answers a question."""
 
@@ -73,6 +73,7 @@ ALIASES: dict[str, frozenset[str]] = {
     "tagout": frozenset({"loto"}),
     "rat": frozenset({"snr", "nrr"}),  # a hearing protector's noise rating
     "permit": frozenset({"ptw"}),
+    "federal": frozenset({"osha"}),  # "the federal lockout standard" is OSHA's
     # everyday verbs for putting in a new one: "do I swap them?" / "replace after 1 month"
     "swap": _words("replac chang renew"),
     "replac": _words("swap chang renew"),
