@@ -40,16 +40,16 @@ def context_terms(chunk: Chunk) -> set[str]:
     """The terms of :func:`chunk_context`; an incident or deviation report is a causal
     analysis as a whole, so all its chunks offer :data:`CAUSE_TERM` (a "why" question about an
     event is answered by its report, even from the summary chunk)."""
-    found = set(chunk_terms(chunk_context(chunk)))
+    found = set(text_terms(chunk_context(chunk)))
     if chunk.doc_type is DocType.INCIDENT:
         found.add(CAUSE_TERM)
     return found
 
 
-@lru_cache(maxsize=8192)
-def chunk_terms(text: str) -> frozenset[str]:
-    """``term_set`` of a chunk's text, cached: every question reads the same hits several
-    times (profile, support, table subject)."""
+@lru_cache(maxsize=16384)
+def text_terms(text: str) -> frozenset[str]:
+    """``term_set`` of a chunk's or a unit's text, cached: every question reads the same hits
+    several times (profile, support under each candidate profile, sentence scoring)."""
     return frozenset(term_set(text))
 
 
@@ -66,7 +66,7 @@ def unit_evidence(unit: Unit, subject: frozenset[str] = frozenset()) -> set[str]
     """Terms a unit offers; a table row is read together with its header row, and a row of a
     key | value table (one record about one thing) with the ``subject`` of its chunk (see
     :func:`table_subject`); rows of wider tables are entities of their own (alarm codes)."""
-    terms = term_set(f"{unit.header}\n{unit.text}" if unit.header else unit.text)
+    terms = set(text_terms(f"{unit.header}\n{unit.text}" if unit.header else unit.text))
     key_value = unit.kind is UnitKind.TABLE_ROW and unit.text.count(" | ") == 1
     return terms | subject if key_value else terms
 
@@ -80,4 +80,4 @@ def table_subject(chunk: Chunk) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _identifiers(text: str) -> frozenset[str]:
-    return frozenset(t for t in chunk_terms(text) if is_identifier(t))
+    return frozenset(t for t in text_terms(text) if is_identifier(t))

@@ -30,12 +30,11 @@ from services.answering.safety import SectionLookup, collect_notices
 from services.answering.support import (
     HitSupport,
     QuestionProfile,
-    best_profile,
+    assess,
     quotable_units,
     rank_hits,
     table_subject,
     unit_evidence,
-    with_dense,
 )
 from services.answering.text import (
     CAUSE_TERM,
@@ -72,10 +71,11 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: list[SearchHit], role: Role) -> Answer:
         """Answer from ``hits`` only, or abstain naming the closest in-scope documents."""
         ordered = rank_hits(hits)
-        prof, supports = best_profile(question, ordered, self.settings.support_hits)
+        found = assess(
+            question, ordered, self.settings.support_hits, self.settings.dense_support_weight
+        )
+        prof, supports, support = found.profile, found.supports, found.score
         top = supports[: self.settings.support_hits]
-        lexical = max((s.score for s in top), default=0.0)
-        support = with_dense(lexical, ordered, self.settings.dense_support_weight)
         if support < self.settings.abstain_threshold:
             return abstention(ordered, self.settings.closest_documents, support)
         procedure = asks_for_procedure(question)

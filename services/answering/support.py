@@ -37,7 +37,7 @@ from services.answering.evidence import (
     table_subject,
     unit_evidence,
 )
-from services.answering.evidence import chunk_terms as _terms
+from services.answering.evidence import text_terms as _terms
 from services.answering.text import (
     CAUSE_TERM,
     aliases,
@@ -236,11 +236,6 @@ def best_profile(
     return max(scored, key=best_score)  # ties: the whole question (first)
 
 
-def hit_supports(question: str, hits: Sequence[SearchHit], top: int = 5) -> list[HitSupport]:
-    """Support of each of the ``top`` best-ranked hits, in rank order."""
-    return best_profile(question, rank_hits(hits), top)[1][:top]
-
-
 DENSE_CENTER = 0.5
 """MiniLM cosine at which the dense signal neither adds nor removes support."""
 
@@ -258,16 +253,34 @@ def with_dense(lexical: float, hits: Sequence[SearchHit], weight: float) -> floa
     return lexical + weight * (max(dense) - DENSE_CENTER)
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """How well the hits support a question: the profile used, every hit's support (in rank
+    order) and the question's support score, the number the abstention decision is made on."""
+
+    profile: QuestionProfile
+    supports: list[HitSupport]
+    score: float
+
+
+def assess(
+    question: str, hits: Sequence[SearchHit], top: int = 5, dense_weight: float = 0.0
+) -> Assessment:
+    """The best of the ``top`` hits' scores (plus the dense signal when ``dense_weight`` is
+    set); 0.0 without hits. The one computation both ``ask`` and the calibration sweep use, so
+    the threshold is calibrated on exactly the number the answerer compares with it."""
+    ordered = rank_hits(hits)
+    prof, supports = best_profile(question, ordered, top)
+    lexical = max((s.score for s in supports[:top]), default=0.0)
+    return Assessment(prof, supports, with_dense(lexical, ordered, dense_weight))
+
+
 def support_score(
     question: str, hits: Sequence[SearchHit], top: int = 5, dense_weight: float = 0.0
 ) -> float:
-    """The question's support: the best of its top hits' scores (plus the dense signal when
-    ``dense_weight`` is set), 0.0 without hits.
+    """The question's support score (:func:`assess`).
 
     The evaluation harness calls this for every golden question and sweeps the threshold
     (``AnswerSettings.abstain_threshold``) over the results.
     """
-    if not hits:
-        return 0.0
-    lexical = max((s.score for s in hit_supports(question, hits, top)), default=0.0)
-    return with_dense(lexical, hits, dense_weight)
+    return assess(question, hits, top, dense_weight).score

@@ -304,13 +304,13 @@ def content_terms(text: str) -> list[str]:
     return out
 
 
+_ENUMERATOR = re.compile(r"^\s*(?:step\s+)?\d{1,2}[.)]\s", re.I | re.M)
+
+
 def has_number(text: str) -> bool:
     """True when the text states a number of its own (``30 seconds``), not only inside a tag
     (``FILLER-2``) or as a list item's number ("3. Test the low-water alarm")."""
     return any(is_number(t) for t in tokens(_ENUMERATOR.sub("", text)))
-
-
-_ENUMERATOR = re.compile(r"^\s*(?:step\s+)?\d{1,2}[.)]\s", re.I | re.M)
 
 
 def numbers_in(text: str) -> set[str]:
