@@ -60,15 +60,20 @@ def _number_sources(
 ) -> tuple[dict[str, int], list[Citation], list[str]]:
     """Citation numbers per chunk id, the citations, and the marked notice lines.
 
-    Quoted chunks come first, in quote order; chunks cited only for a notice follow, their
-    snippet being their notices.
+    Quoted chunks come first, in quote order (also a quote left without units because its
+    sentences are shown as notices); chunks cited only for a notice follow, their snippet being
+    their notices.
     """
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     for quote in quotes:
-        numbers[quote.hit.chunk.chunk_id] = len(citations) + 1
-        snippet = "\n".join(u.text for u in quote.units)
-        citations.append(Citation.from_hit(len(citations) + 1, quote.hit, snippet))
+        cid = quote.hit.chunk.chunk_id
+        numbers[cid] = len(citations) + 1
+        # A quote whose sentences all became notices: its snippet is those notices.
+        texts = [u.text for u in quote.units] or [
+            n.text for n in notices if n.chunk.chunk_id == cid
+        ]
+        citations.append(Citation.from_hit(len(citations) + 1, quote.hit, "\n".join(texts)))
     notice_only: dict[str, list[str]] = {}
     lines: list[str] = []
     for notice in notices:
@@ -101,7 +106,7 @@ def compose(
     numbers, citations, lines = _number_sources(quotes, notices, hits)
     if body is None:
         body = ("\n" if procedure else "\n\n").join(
-            _paragraph(q, numbers[q.hit.chunk.chunk_id], procedure) for q in quotes
+            _paragraph(q, numbers[q.hit.chunk.chunk_id], procedure) for q in quotes if q.units
         )
     head = "Safety notices:\n" + "\n".join(lines) if lines else ""
     return Answer(

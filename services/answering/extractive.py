@@ -19,14 +19,14 @@ Everything is deterministic: ties break on rank, then position in the chunk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from core.answers import Answer, SearchHit
 from core.models import Role
 from core.settings import AnswerSettings
 from services.answering.compose import Quote, abstention, compose
 from services.answering.procedure import procedure_quotes
-from services.answering.safety import SectionLookup, collect_notices
+from services.answering.safety import Notice, SectionLookup, collect_notices
 from services.answering.support import (
     HitSupport,
     QuestionProfile,
@@ -99,7 +99,7 @@ class ExtractiveAnswerer:
             return abstention(ordered, self.settings.closest_documents, support)
         notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
         if not procedure:
-            quotes = _without_notices(quotes, {_norm(n.text) for n in notices})
+            quotes = _without_notices(quotes, notices)
         return compose(quotes, notices, ordered, procedure, support)
 
     def _with_cause_section(
@@ -199,11 +199,17 @@ def _is_duplicate(text: str, quotes: Iterable[Quote]) -> bool:
     return any(_norm(u.text) == key for q in quotes for u in q.units)
 
 
-def _without_notices(quotes: list[Quote], notices: set[str]) -> list[Quote]:
-    """Drop quoted sentences already shown as notices; drop quotes left empty."""
+def _without_notices(quotes: list[Quote], notices: Sequence[Notice]) -> list[Quote]:
+    """Drop quoted sentences already shown as notices.
+
+    A quote left empty stays (with no units) when its chunk is a notice source: it is still
+    the best-answering chunk, so it keeps its place, and its number, among the citations.
+    """
+    shown = {_norm(n.text) for n in notices}
+    sources = {n.chunk.chunk_id for n in notices}
     out = []
     for quote in quotes:
-        units = [u for u in quote.units if _norm(u.text) not in notices]
-        if units:
+        units = [u for u in quote.units if _norm(u.text) not in shown]
+        if units or quote.hit.chunk.chunk_id in sources:
             out.append(Quote(quote.hit, units))
     return out

@@ -9,7 +9,10 @@ import pytest
 from core.models import BlockKind, DocType, Role
 from core.settings import AnswerSettings
 from services.answering import ABSTAIN_TEXT, ExtractiveAnswerer
-from services.answering.safety import IndexSectionLookup
+from services.answering.compose import Quote, compose
+from services.answering.evidence import quotable_units
+from services.answering.extractive import _without_notices
+from services.answering.safety import IndexSectionLookup, Notice
 from tests.answer_fixtures import (
     CIP,
     JAM_INTRO,
@@ -327,3 +330,27 @@ def test_what_caused_question_quotes_the_reports_investigation_first() -> None:
     )
     assert answer.citations[0].section == "Investigation"
     assert answer.answer.startswith("- LC-201 zero had drifted by +160 kg")
+
+
+def test_chunk_whose_quoted_sentence_is_shown_as_a_notice_keeps_citation_one() -> None:
+    """The best-answering chunk stays [1] when its sentence moves into the notices block."""
+    mask = "WARNING: Wear a dust mask FFP2 when emptying the regrind bin."
+    regrind = chunk(
+        "ppe:1", mask, doc_id="CAL-SOP-002", title="PPE", section=("Regrind",), notices=(mask,)
+    )
+    noise = chunk(
+        "ppe:0",
+        "Ear defenders SNR 30 dB are mandatory in the regrind room.",
+        doc_id="CAL-SOP-002",
+        title="PPE",
+        section=("Hearing protection",),
+    )
+    ranked = hits([regrind, noise])
+    quotes = [Quote(h, quotable_units(h.chunk)) for h in ranked]
+    notices = [Notice(mask, regrind)]
+    answer = compose(_without_notices(quotes, notices), notices, ranked, False, 1.0)
+    assert [c.chunk_id for c in answer.citations] == ["ppe:1", "ppe:0"]
+    assert answer.citations[0].snippet == mask
+    head, body = answer.answer.split("\n\n", 1)
+    assert head == f"Safety notices:\n{mask} [1]"
+    assert body == "Ear defenders SNR 30 dB are mandatory in the regrind room. [2]"
