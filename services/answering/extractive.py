@@ -26,6 +26,7 @@ from core.models import Role
 from core.settings import AnswerSettings
 from services.answering.compose import Quote, abstention, compose
 from services.answering.procedure import procedure_quotes
+from services.answering.question_shape import asks_for_procedure, asks_for_quantity
 from services.answering.safety import Notice, SectionLookup, collect_notices
 from services.answering.support import (
     HitSupport,
@@ -38,8 +39,6 @@ from services.answering.support import (
 )
 from services.answering.text import (
     CAUSE_TERM,
-    asks_for_procedure,
-    asks_for_quantity,
     has_number,
     heading_terms,
     term_set,

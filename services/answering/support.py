@@ -38,18 +38,16 @@ from services.answering.evidence import (
     unit_evidence,
 )
 from services.answering.evidence import text_terms as _terms
+from services.answering.question_shape import asks_for_quantity, focus_terms, verb_terms
 from services.answering.text import (
     CAUSE_TERM,
     aliases,
-    asks_for_quantity,
     content_terms,
-    focus_terms,
     heading_terms,
     is_identifier,
     is_number,
     stem,
     tokens,
-    verb_terms,
 )
 
 

@@ -1,4 +1,4 @@
-"""Text primitives shared by the answerers: tokens, content terms, aliases, question focus.
+"""Text primitives shared by the answerers: tokens, stems, content terms, aliases, numbers.
 
 Standard library only and deterministic, so that the extractive answerer and the LLM post-check
 judge "is this supported by that chunk" with exactly the same notion of a word.
@@ -31,18 +31,14 @@ _CAUSAL = re.compile(
     r"|after\s+(?:\w+\s+){0,3}(?:failures?|incidents?|deviations?|complaints?|findings?|audits?))\b",
     re.I,
 )
-_PROCEDURE = re.compile(
-    r"\b(how\s+(do|to|should|can|does|would)|procedure|steps?|sequence|process|instructions?"
-    r"|what\s+do\s+(i|we)\s+do|walk\s+me)\b",
-    re.I,
-)
 
 
-def _words(text: str) -> frozenset[str]:
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` (for writing word lists as one string)."""
     return frozenset(text.split())
 
 
-STOPWORDS = _words(
+STOPWORDS = word_set(
     """a an the and or but if then than so of to in on at by for from with without into onto
     over under about after before during between through up down out off is are was were be been
     being am do does did doing done have has had having i me my we our you your he she it its they
@@ -60,14 +56,14 @@ STOPWORDS = _words(
 )
 """Function words that never decide whether a passage answers a question."""
 
-INTENT_WORDS = _words(
+INTENT_WORDS = word_set(
     "procedure procedures step steps process instruction instructions sequence method way "
     "ways explain describe correct right proper"
 )
 """Words that say what kind of answer is wanted, not what it is about."""
 
 ALIASES: dict[str, frozenset[str]] = {
-    "ppe": _words("glov goggl shield apron respirator helmet boot earplug visor coverall glass"),
+    "ppe": word_set("glov goggl shield apron respirator helmet boot earplug visor coverall glass"),
     "loto": frozenset({"lockout", "tagout", "lock"}),
     "lockout": frozenset({"loto"}),
     "tagout": frozenset({"loto"}),
@@ -75,29 +71,29 @@ ALIASES: dict[str, frozenset[str]] = {
     "permit": frozenset({"ptw"}),
     "federal": frozenset({"osha"}),  # "the federal lockout standard" is OSHA's
     # everyday verbs for putting in a new one: "do I swap them?" / "replace after 1 month"
-    "swap": _words("replac chang renew"),
-    "replac": _words("swap chang renew"),
-    "renew": _words("swap chang replac"),
+    "swap": word_set("replac chang renew"),
+    "replac": word_set("swap chang renew"),
+    "renew": word_set("swap chang replac"),
     "ptw": frozenset({"permit"}),
-    "temperatur": _words("°c °f degre celsius fahrenheit"),
-    "pressur": _words("bar psi kpa mpa"),
-    "torqu": _words("nm ft-lb"),
-    "hot": _words("°c °f degre celsius fahrenheit"),
-    "cold": _words("°c °f degre celsius fahrenheit"),
+    "temperatur": word_set("°c °f degre celsius fahrenheit"),
+    "pressur": word_set("bar psi kpa mpa"),
+    "torqu": word_set("nm ft-lb"),
+    "hot": word_set("°c °f degre celsius fahrenheit"),
+    "cold": word_set("°c °f degre celsius fahrenheit"),
     "long": frozenset({DURATION_TERM, "mm", "cm"}),
     "quickly": frozenset({DURATION_TERM, "immediately"}),
     "soon": frozenset({DURATION_TERM, "immediately"}),
-    "tight": _words("nm ft-lb torqu"),
+    "tight": word_set("nm ft-lb torqu"),
     "duration": frozenset({DURATION_TERM}),
-    "often": _words(
+    "often": word_set(
         "every daily weekly monthly annual annually interval hour shift h week month year day"
     ),
-    "frequency": _words(
+    "frequency": word_set(
         "every daily weekly monthly annual annually interval hour shift h week month year"
     ),
-    "colour": _words("red blue green yellow orang whit black grey purpl brown"),
-    "color": _words("red blue green yellow orang whit black grey purpl brown"),
-    "month": _words(
+    "colour": word_set("red blue green yellow orang whit black grey purpl brown"),
+    "color": word_set("red blue green yellow orang whit black grey purpl brown"),
+    "month": word_set(
         "january february march april may june july august september october november december"
     ),
     "much": frozenset({NUMBER_TERM}),
@@ -107,23 +103,23 @@ ALIASES: dict[str, frozenset[str]] = {
     "amount": frozenset({NUMBER_TERM}),
     "quantity": frozenset({NUMBER_TERM}),
     "many": frozenset({NUMBER_TERM}),
-    "januar": _words("01 jan"),
-    "february": _words("02 feb"),
-    "march": _words("03 mar"),
-    "april": _words("04 apr"),
-    "jun": _words("06"),
-    "july": _words("07 jul"),
-    "august": _words("08 aug"),
-    "september": _words("09 sep sept"),
-    "october": _words("10 oct"),
-    "november": _words("11 nov"),
-    "december": _words("12 dec"),
+    "januar": word_set("01 jan"),
+    "february": word_set("02 feb"),
+    "march": word_set("03 mar"),
+    "april": word_set("04 apr"),
+    "jun": word_set("06"),
+    "july": word_set("07 jul"),
+    "august": word_set("08 aug"),
+    "september": word_set("09 sep sept"),
+    "october": word_set("10 oct"),
+    "november": word_set("11 nov"),
+    "december": word_set("12 dec"),
 }
 """Plant words that a source usually spells out or writes as a unit: a question about PPE is
 answered by a sentence naming gloves and a face shield, "what temperature" by "75 °C".
 Keys are stems; values are stemmed below (:data:`_ALIAS_STEMS`), so "blue" matches "blu"."""
 
-_ID_EXCLUDED = _words(
+_ID_EXCLUDED = word_set(
     "step section page rev revision figure table item january february march april may june "
     "july august september october november december much many every"
 )
@@ -262,27 +258,6 @@ def heading_terms(section: str) -> set[str]:
     return terms
 
 
-_VERB_CUES = _words(
-    "i we you they he she to do does did should must can could will would shall may might ve ll d"
-)
-_NOT_VERBS = _words("i we you they he she it the a an not also then just really still")
-_PARTICIPLE_WORD = re.compile(r"\b([a-z]{3,}ed)\b", re.I)
-
-
-def verb_terms(question: str) -> set[str]:
-    """Stems of the question's likely verbs: the word after a pronoun, modal or "to" ("do I
-    **drop**", "we **go**") and -ed participles ("was ... **changed**"). Documents paraphrase
-    actions freely (drop / reduce / set), so a verb no passage contains says little."""
-    words = tokens(question)
-    found = {
-        nxt
-        for cue, nxt in itertools.pairwise(words)
-        if cue in _VERB_CUES and nxt not in _NOT_VERBS | _VERB_CUES and not is_identifier(nxt)
-    }
-    found.update(m.group(1).lower() for m in _PARTICIPLE_WORD.finditer(question))
-    return {stem(w) for w in found}
-
-
 def content_terms(text: str) -> list[str]:
     """The terms of a question or claim that evidence must cover, in order, without repeats.
 
@@ -316,71 +291,3 @@ def has_number(text: str) -> bool:
 def numbers_in(text: str) -> set[str]:
     """Numbers written in a text, normalised (``1,5`` -> ``1.5``) for exact comparison."""
     return {n.replace(",", ".") for n in _NUMBER.findall(text)}
-
-
-_FOCUS = re.compile(
-    r"^\s*(?:(?:at|to|in|on|for|from|by|with)\s+)?(?:what|which)\s+(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our|your)\s+)?"
-    r"(?!(?:do|does|did|should|can|must|will|would|could|happens?|happened)\b)"
-    r"(.+?)(?=\s+(?:of|for|on|in|at|to|from|with|by|does|do|did|is|are|was|were|should|must"
-    r"|can|will|would|when|has|have|had|goes|go|get|gets|used|needed|required|caused|causes"
-    r"|cause|fixed|fixes|made|makes|happened)\b|[?,.;:]|$)",
-    re.I,
-)
-
-
-_SHOULD_BE = re.compile(
-    r"^\s*what\s+(?:should|must|will|would|does|do)\s+(?:(?:the|a|an|my|our)\s+)?(.+?)\s+be\b", re.I
-)
-_WHY = re.compile(r"^\s*(?:why\b|what\s+(?:caused|causes|cause)\b)", re.I)
-_WHAT_DID = re.compile(r"^\s*what\s+(?:did|does|do|will|would)\s+.+\s([a-z]+)\s*\?*\s*$", re.I)
-_PARTICIPLE = re.compile(r"^[a-z]{3,}ed$")
-_HOW = re.compile(r"\bhow\s+(long|quickly|soon|often|hot|cold|tight|much|many)\b", re.I)
-
-
-def focus_terms(question: str) -> list[str]:
-    """Terms of what the question asks for: ``dry cycle time`` and ``colour`` in "what X ..."
-    questions (up to a participle: "which CAPA changed..." asks for a CAPA; asset tags are the
-    subject, not the focus), the measure of "how long / often / hot / tight / much" (answered
-    through its :data:`ALIASES`: a duration, a frequency, a temperature...), the verb of "what
-    did X cost", :data:`CAUSE_TERM` for "why" and "what caused" questions.
-
-    Empty when the question has another shape; the support score then ignores the focus.
-    """
-    if _WHY.match(question):
-        return [CAUSE_TERM]
-    match = _FOCUS.match(question) or _SHOULD_BE.match(question)
-    if match:
-        words = list(
-            itertools.takewhile(lambda w: not _PARTICIPLE.match(w.lower()), match.group(1).split())
-        )
-        return [t for t in content_terms(" ".join(words)) if not is_identifier(t)][:3]
-    how = _HOW.search(question)
-    if how:
-        return [stem(how.group(1).lower())]
-    verb = _WHAT_DID.match(question)
-    return content_terms(verb.group(1)) if verb else []
-
-
-_MEASURES = (
-    r"(?:temperature|pressure|torque|ph|concentration|level|limit|limits"
-    r"|speed|rate|interval|size|weight|volume|dose|capacity|setpoint|flow|amount|quantity|gap"
-    r"|clearance|tolerance|force|power|voltage|current|time|titre|frequency|number|value|values"
-    r"|stroke|height|length|width|depth|thickness|diameter|distance|precharge)"
-)
-_QUANTITY = re.compile(
-    r"\bhow\s+(?:long|much|many|often|hot|cold|far|fast|quickly|soon|big|heavy|high|low|old|tight)\b"
-    r"|\bwhat\s+(?:[\w-]+\s+){0,5}" + _MEASURES + r"\b"
-    # a terse "Nitrogen precharge of the IMM-4 accumulator?" asks for the value too
-    r"|^\s*(?:the\s+)?(?:[\w-]+\s+){0,3}" + _MEASURES + r"\s+(?:of|for|on|at|in)\b",
-    re.I,
-)
-
-
-def asks_for_quantity(question: str) -> bool:
-    """True when the answer is a number with a unit (how long, what torque, what pH...)."""
-    return _QUANTITY.search(question) is not None
-
-
-def asks_for_procedure(question: str) -> bool:
-    """True when the question asks how to do something, for steps or for a sequence."""
-    return _PROCEDURE.search(question) is not None

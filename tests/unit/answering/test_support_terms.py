@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from services.answering.question_shape import focus_terms, verb_terms
 from services.answering.support import (
     ask_clause,
     context_terms,
@@ -19,10 +20,8 @@ from services.answering.text import (
     DURATION_TERM,
     NUMBER_TERM,
     content_terms,
-    focus_terms,
     stem,
     term_set,
-    verb_terms,
 )
 from tests.answer_fixtures import CALDER_DEVIATION, CIP, DocType, chunk, hits
 
