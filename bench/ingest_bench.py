@@ -4,9 +4,10 @@ Usage:  .venv/bin/python bench/ingest_bench.py [--docs sample_docs] [--warm] [--
 
 Prints docs/s and chunks/s of an ingest into an empty index (real MiniLM, real Chroma, SQLite;
 the model is loaded before timing; with --warm the parsers' one-time imports too, in this
-process: the parse worker the pipeline spawns imports them again inside the timed run), the
-raw encode throughput of the model on the very same chunk texts (the ceiling), their ratio,
-peak RSS, and the wall time of a no-op re-ingest run as a fresh CLI process (what an admin waits for).
+process: the parse worker the pipeline spawns imports them again inside the timed run), the raw
+encode throughput of the model on the very same chunk texts (the ceiling), their ratio, peak
+RSS, and the wall time of a no-op re-ingest run as a fresh CLI process (what an admin waits
+for).
 Targets: ratio >= 0.8; no-op re-index of sample_docs < 3 s with 0 embeddings.
 """
 
