@@ -113,6 +113,7 @@ def _parse_email(path: Path) -> ParsedDocument:
         if not blocks:
             raise ParseError("e-mail has no text in its body")
         return ParsedDocument(blocks=blocks, title_hint=subject or first_title(blocks))
+    prepare_unstructured()
     from unstructured.partition.email import partition_email
 
     elements = partition_email(filename=str(path), process_attachments=False)
@@ -144,7 +145,9 @@ _PARSERS: dict[str, Callable[[Path], ParsedDocument]] = {
     ".csv": _parse_csv,
     ".xlsx": _parse_xlsx,
 }
-_NEEDS_UNSTRUCTURED = frozenset(SUPPORTED_EXTENSIONS - {".csv", ".xlsx"})
+# Plain text and plain-text mail are read without unstructured (``plaintext``); an HTML mail
+# prepares it in ``_parse_email``, so a .txt never pays unstructured's import and spaCy load.
+_NEEDS_UNSTRUCTURED = frozenset(SUPPORTED_EXTENSIONS - {".csv", ".xlsx", ".txt", ".eml"})
 
 
 def check_file(path: Path, max_bytes: int) -> str:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from core.models import Chunk, DocType
 from services.answering.injection import PLACEHOLDER, redact
-from services.answering.text import CAUSE_TERM, is_identifier, term_set
+from services.answering.text import CAUSE_TERM, heading_terms, is_identifier, term_set
 from services.answering.units import Unit, UnitKind, split_units
 
 
@@ -44,6 +44,12 @@ def context_terms(chunk: Chunk) -> set[str]:
     if chunk.doc_type is DocType.INCIDENT:
         found.add(CAUSE_TERM)
     return found
+
+
+def own_heading_terms(chunk: Chunk) -> set[str]:
+    """The terms of the chunk's own section heading (the last of its section path; the path
+    starts with the document title), with :data:`CAUSE_TERM` for a cause section."""
+    return heading_terms(chunk.section_path[-1] if chunk.section_path else "")
 
 
 @lru_cache(maxsize=16384)

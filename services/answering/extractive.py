@@ -25,22 +25,19 @@ from core.answers import Answer, SearchHit
 from core.models import Role
 from core.settings import AnswerSettings
 from services.answering.compose import Quote, abstention, compose
-from services.answering.procedure import procedure_quotes
-from services.answering.question_shape import asks_for_procedure, asks_for_quantity
-from services.answering.safety import Notice, SectionLookup, collect_notices
-from services.answering.support import (
-    HitSupport,
-    QuestionProfile,
-    assess,
+from services.answering.evidence import (
+    own_heading_terms,
     quotable_units,
-    rank_hits,
     table_subject,
     unit_evidence,
 )
+from services.answering.procedure import procedure_quotes
+from services.answering.question_shape import asks_for_procedure, asks_for_quantity
+from services.answering.safety import Notice, SectionLookup, collect_notices
+from services.answering.support import HitSupport, QuestionProfile, assess, rank_hits
 from services.answering.text import (
     CAUSE_TERM,
     has_number,
-    heading_terms,
     term_set,
 )
 from services.answering.units import Unit, UnitKind
@@ -114,8 +111,7 @@ class ExtractiveAnswerer:
             return quotes
         doc_id = quotes[0].hit.chunk.doc_id
         for hit in hits[: self.settings.support_hits]:
-            heading = hit.chunk.section_path[-1] if hit.chunk.section_path else ""
-            if hit.chunk.doc_id == doc_id and CAUSE_TERM in heading_terms(heading):
+            if hit.chunk.doc_id == doc_id and CAUSE_TERM in own_heading_terms(hit.chunk):
                 units = quotable_units(hit.chunk)[: self.settings.max_sentences]
                 rest = [q for q in quotes if q.hit.chunk.chunk_id != hit.chunk.chunk_id]
                 return [Quote(hit, units), *rest][: self.settings.max_sources] if units else quotes
@@ -162,8 +158,7 @@ def _score_units(
     scored = []
     for hit in hits:
         decay = RANK_DECAY ** (hit.rank - 1)
-        # The unit's own heading: the section path starts with the document title.
-        section = heading_terms(hit.chunk.section_path[-1] if hit.chunk.section_path else "")
+        section = own_heading_terms(hit.chunk)
         subject = table_subject(hit.chunk)
         residual = prof.residual(term_set(f"{hit.chunk.title}\n{hit.chunk.section}"))
         for unit in quotable_units(hit.chunk):

@@ -33,6 +33,7 @@ from core.models import Chunk
 from services.answering.evidence import (
     chunk_context,
     context_terms,
+    own_heading_terms,
     quotable_units,
     table_subject,
     unit_evidence,
@@ -43,7 +44,6 @@ from services.answering.text import (
     CAUSE_TERM,
     aliases,
     content_terms,
-    heading_terms,
     is_identifier,
     is_number,
     stem,
@@ -190,7 +190,7 @@ def _focus_factor(
     procedure elsewhere mentions regeneration)."""
     if not (prof.wants_value and prof.focus):
         return prof.focus_factor(context)
-    heading = heading_terms(chunk.section_path[-1] if chunk.section_path else "")
+    heading = own_heading_terms(chunk)
     return max((prof.focus_factor(u | heading) for u in units), default=prof.focus_factor(set()))
 
 

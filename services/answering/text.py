@@ -62,6 +62,19 @@ INTENT_WORDS = word_set(
 )
 """Words that say what kind of answer is wanted, not what it is about."""
 
+_DEGREES = word_set("°c °f degre celsius fahrenheit")
+_COLOURS = word_set("red blue green yellow orang whit black grey purpl brown")
+_INTERVALS = word_set(
+    "every daily weekly monthly annual annually interval hour shift h week month year"
+)
+
+
+def _synonyms(words: str) -> dict[str, frozenset[str]]:
+    """Each word of a synonym group aliased to the others."""
+    group = word_set(words)
+    return {w: group - {w} for w in group}
+
+
 ALIASES: dict[str, frozenset[str]] = {
     "ppe": word_set("glov goggl shield apron respirator helmet boot earplug visor coverall glass"),
     "loto": frozenset({"lockout", "tagout", "lock"}),
@@ -71,28 +84,22 @@ ALIASES: dict[str, frozenset[str]] = {
     "permit": frozenset({"ptw"}),
     "federal": frozenset({"osha"}),  # "the federal lockout standard" is OSHA's
     # everyday verbs for putting in a new one: "do I swap them?" / "replace after 1 month"
-    "swap": word_set("replac chang renew"),
-    "replac": word_set("swap chang renew"),
-    "renew": word_set("swap chang replac"),
+    **{w: v | {"chang"} for w, v in _synonyms("swap replac renew").items()},
     "ptw": frozenset({"permit"}),
-    "temperatur": word_set("°c °f degre celsius fahrenheit"),
+    "temperatur": _DEGREES,
     "pressur": word_set("bar psi kpa mpa"),
     "torqu": word_set("nm ft-lb"),
-    "hot": word_set("°c °f degre celsius fahrenheit"),
-    "cold": word_set("°c °f degre celsius fahrenheit"),
+    "hot": _DEGREES,
+    "cold": _DEGREES,
     "long": frozenset({DURATION_TERM, "mm", "cm"}),
     "quickly": frozenset({DURATION_TERM, "immediately"}),
     "soon": frozenset({DURATION_TERM, "immediately"}),
     "tight": word_set("nm ft-lb torqu"),
     "duration": frozenset({DURATION_TERM}),
-    "often": word_set(
-        "every daily weekly monthly annual annually interval hour shift h week month year day"
-    ),
-    "frequency": word_set(
-        "every daily weekly monthly annual annually interval hour shift h week month year"
-    ),
-    "colour": word_set("red blue green yellow orang whit black grey purpl brown"),
-    "color": word_set("red blue green yellow orang whit black grey purpl brown"),
+    "often": _INTERVALS | {"day"},
+    "frequency": _INTERVALS,
+    "colour": _COLOURS,
+    "color": _COLOURS,
     "month": word_set(
         "january february march april may june july august september october november december"
     ),
