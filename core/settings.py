@@ -92,6 +92,9 @@ class UISettings(BaseModel):
     stream_delay_s: float = Field(default=0.02, ge=0.0, description="Pause between sentences")
     max_download_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
     review_page_size: int = Field(default=200, ge=1, description="Interactions listed at once")
+    warm_on_start: bool = Field(
+        default=True, description="Load the model and index snapshot before the server listens"
+    )
 
 
 class AnswerSettings(BaseModel):
