@@ -11,7 +11,30 @@ import re
 from collections.abc import Sequence
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")
-_STOP = frozenset("the a an of to in on for and or is are do i my we what how when which".split())
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "is",
+        "are",
+        "do",
+        "i",
+        "my",
+        "we",
+        "what",
+        "how",
+        "when",
+        "which",
+    ]
+)
 
 
 def _words(text: str) -> set[str]:
