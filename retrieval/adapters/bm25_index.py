@@ -180,12 +180,15 @@ class BM25Snapshot:
                 arrays = {name: npz[name] for name in npz.files}
             if not set(_ARRAY_NAMES) <= set(arrays):
                 return None
-            matrix = np.load(directory / _VECTORS) if (directory / _VECTORS).exists() else None
+            # Memory-mapped: a cold process (one CLI ask) reads only the pages it touches, and
+            # several app processes on one machine share the page cache instead of copies.
+            vectors_file = directory / _VECTORS
+            matrix = np.load(vectors_file, mmap_mode="r") if vectors_file.exists() else None
             if vectors and (matrix is None or "has_vector" not in arrays):
                 return None
             model = None
             if meta["chunk_ids"]:
-                model = bm25s.BM25.load(str(directory / _MODEL), load_corpus=False)
+                model = bm25s.BM25.load(str(directory / _MODEL), load_corpus=False, mmap=True)
         except (OSError, ValueError, KeyError):
             return None
         labels = {key: list(values) for key, values in meta["labels"].items()}
