@@ -2,11 +2,11 @@
 
 The reader is a cross-encoder behind :class:`core.ports.Reranker`. It scores
 
-1. each retrieved hit (its title, section and text, see :func:`core.chunk_text.reader_passage`):
+1. each retrieved hit (its text, whose first line names the document and section):
    hits are re-ordered by that score; the best hit's probability is the answer's support score,
    and below ``reader_threshold`` the answer abstains, naming the closest documents;
 2. each quotable unit (sentence, whole step, table row with its header) of the best hits, read
-   with its chunk's title and section: the units that answer are quoted, in document order. When
+   under its chunk's header line (:func:`core.chunk_text.reader_passage`): the units that answer are quoted, in document order. When
    the best unit of the best hit is a numbered step, the whole run of steps of that section is
    quoted in order, continuing into the section's next chunks.
 
@@ -132,7 +132,7 @@ class ReaderAnswerer:
             return []
         texts = [
             reader_passage(
-                h.chunk.title, h.chunk.section, f"{u.header}\n{u.text}" if u.header else u.text
+                h.chunk.title, h.chunk.section_path, f"{u.header}\n{u.text}" if u.header else u.text
             )
             for h, u in pairs
         ]
@@ -166,7 +166,8 @@ class ReaderAnswerer:
 
 
 def _passage(hit: SearchHit) -> str:
-    return reader_passage(hit.chunk.title, hit.chunk.section, hit.text)
+    """A hit as the reader reads it: its text, which starts with the chunk's header line."""
+    return hit.text
 
 
 def _without_notices(quotes: list[Quote], shown: set[str]) -> list[Quote]:
