@@ -53,11 +53,6 @@ class _Piece:
     row: int | None = None
 
 
-def _norm(text: str) -> str:
-    """Case- and whitespace-insensitive form for comparisons."""
-    return " ".join(text.split()).casefold()
-
-
 def chunk_id(version_key: str, ordinal: int, text: str) -> str:
     """Deterministic id: sha256 of version key, ordinal and text, 24 hex digits."""
     payload = f"{version_key}\x1f{ordinal}\x1f{text}".encode()
