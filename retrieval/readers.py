@@ -1,12 +1,14 @@
 """A deterministic fake reader (cross-encoder) for fast tests, shipped beside the real one.
 
-``OverlapReader`` implements :class:`core.ports.Reranker`: its logit grows with the share of the
-question's words that the passage contains, so tests of the reader answerer can say which passage
+``OverlapReader`` implements :class:`core.ports.Reranker` like the shipped reader, returning
+probabilities: the sigmoid of a logit that grows with the share of the question's words that
+the passage contains, so tests of the reader answerer can say which passage
 or sentence should win without loading a model. It is not a relevance model; never serve it.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -42,7 +44,7 @@ def _words(text: str) -> set[str]:
 
 
 class OverlapReader:
-    """Logit = ``scale`` x (share of question words in the passage) - ``bias``; deterministic."""
+    """Probability = sigmoid(``scale`` x share of question words in the passage - ``bias``)."""
 
     def __init__(self, scale: float = 8.0, bias: float = 4.0) -> None:
         self._scale = scale
@@ -54,8 +56,7 @@ class OverlapReader:
         return "overlap-reader-fake"
 
     def score(self, question: str, passages: Sequence[str]) -> list[float]:
-        """One logit per passage: 0 share gives ``-bias``, full share ``scale - bias``."""
+        """One probability per passage: no shared word gives sigmoid(-bias)."""
         asked = _words(question)
-        if not asked:
-            return [-self._bias for _ in passages]
-        return [self._scale * len(asked & _words(p)) / len(asked) - self._bias for p in passages]
+        shares = [len(asked & _words(p)) / len(asked) if asked else 0.0 for p in passages]
+        return [1.0 / (1.0 + math.exp(self._bias - self._scale * s)) for s in shares]

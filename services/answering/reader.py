@@ -32,14 +32,17 @@ from services.answering.safety import SectionLookup, collect_notices
 from services.answering.units import Unit, UnitKind
 
 
-def probability(logit: float) -> float:
-    """The reader's logit as a probability (the model is trained with a logistic loss)."""
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
+def logit(p: float) -> float:
+    """A reader probability back on the logit scale, where margins between passages are even
+    (probabilities crowd near 0 and 1)."""
+    q = min(max(p, 1e-9), 1.0 - 1e-9)
+    return math.log(q / (1.0 - q))
 
 
 @dataclass(frozen=True)
 class Judged:
-    """A hit with the reader's probability that it answers the question."""
+    """A hit with the reader's probability that it answers the question (the reader's scores
+    are probabilities: the sigmoid of the model's logit)."""
 
     hit: SearchHit
     p: float
@@ -70,9 +73,7 @@ class ReaderAnswerer:
         fresh = self.reader.score(question, [_passage(h) for h in missing]) if missing else []
         scored = dict(zip((h.chunk.chunk_id for h in missing), fresh, strict=True))
         judged = [
-            Judged(h, probability(h.rerank_score or 0.0))
-            if h.rerank_score is not None
-            else Judged(h, probability(scored[h.chunk.chunk_id]))
+            Judged(h, h.rerank_score if h.rerank_score is not None else scored[h.chunk.chunk_id])
             for h in top
         ]
         return sorted(judged, key=lambda j: (-j.p, j.hit.rank))
@@ -136,9 +137,9 @@ class ReaderAnswerer:
             )
             for h, u in pairs
         ]
-        logits = self.reader.score(question, texts)
+        probabilities = self.reader.score(question, texts)
         rank = {j.hit.chunk.chunk_id: i for i, j in enumerate(sources)}
-        scored = [(float(s), h, u) for s, (h, u) in zip(logits, pairs, strict=True)]
+        scored = [(logit(p), h, u) for p, (h, u) in zip(probabilities, pairs, strict=True)]
         scored.sort(key=lambda t: (-t[0], rank[t[1].chunk.chunk_id], t[2].position))
         return scored
 

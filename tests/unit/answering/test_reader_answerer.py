@@ -9,7 +9,7 @@ import pytest
 from core.models import Role
 from core.settings import AnswerSettings
 from retrieval.readers import OverlapReader
-from services.answering.reader import ReaderAnswerer, probability
+from services.answering.reader import ReaderAnswerer, logit
 from tests.answer_fixtures import CIP, JAM_INTRO, JAM_PROC, TORQUE, WORK_ORDER, hits
 
 pytestmark = pytest.mark.unit
@@ -67,11 +67,11 @@ def test_a_step_as_best_unit_quotes_the_whole_run_in_order() -> None:
 
 def test_a_reranked_hit_is_not_scored_again() -> None:
     reader = CountingReader()
-    ranked = [h.model_copy(update={"rerank_score": 3.0}) for h in hits([TORQUE, CIP])]
+    ranked = [h.model_copy(update={"rerank_score": 0.9}) for h in hits([TORQUE, CIP])]
     ReaderAnswerer(reader, AnswerSettings()).judge("gearbox coupling torque", ranked)
     assert reader.scored == 0
 
 
-def test_probability_is_a_bounded_logistic() -> None:
-    assert probability(0.0) == 0.5
-    assert probability(1e9) == pytest.approx(1.0) and probability(-1e9) == pytest.approx(0.0)
+def test_logit_inverts_the_sigmoid_and_stays_finite_at_the_ends() -> None:
+    assert logit(0.5) == 0.0 and logit(0.880797) == pytest.approx(2.0, abs=1e-4)
+    assert logit(1.0) < 30 and logit(0.0) > -30
