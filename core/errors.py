@@ -82,3 +82,12 @@ class SessionExpiredError(AuthenticationError):
 
 class PasswordPolicyError(UsageError):
     """A new password is too short, too long for bcrypt (72 bytes) or otherwise unusable."""
+
+
+class EmbedderMismatchError(PlantCopilotError):
+    """The index was built with another embedder than the configured one (vectors not comparable).
+
+    Fixed by re-embedding the index with the configured embedder: ``plant-copilot reindex --full``.
+    """
+
+    exit_code = 2

@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from core.answers import Answer, SearchHit
+from core.embedder_stamp import EmbedderStamp
 from core.models import AccessScope, Chunk, Role
 
 
@@ -108,6 +109,18 @@ class VectorIndex(Protocol):
 
     def count(self) -> int:
         """Number of chunks stored (all versions)."""
+        ...
+
+    def embedder_stamp(self) -> EmbedderStamp | None:
+        """The embedder recorded as having built the stored vectors; None if never recorded."""
+        ...
+
+    def set_embedder_stamp(self, stamp: EmbedderStamp) -> None:
+        """Record which embedder the stored vectors come from (see ``core.embedder_stamp``)."""
+        ...
+
+    def set_embeddings(self, chunk_ids: Sequence[str], embeddings: np.ndarray) -> None:
+        """Replace the vectors of stored chunks in place (text and metadata unchanged)."""
         ...
 
 

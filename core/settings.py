@@ -8,6 +8,7 @@ import time: call :func:`load_settings` at an entry point.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -49,13 +50,41 @@ class ChromaSettings(BaseModel):
     collection: str = "plant_chunks"
 
 
-class EmbeddingSettings(BaseModel):
-    """Which embedder to use. ``minilm`` is the real model; ``hashing`` is the deterministic fake."""
+def default_onnx_dir() -> Path:
+    """Where ``scripts/export_onnx_embedder.py`` writes the ONNX MiniLM at install time.
 
-    backend: Literal["minilm", "hashing"] = "minilm"
+    Inside the environment (``<venv>/share/plant-copilot/minilm-onnx``): the export belongs to
+    the installed torch/onnxruntime versions, so a rebuilt venv gets a fresh one.
+    """
+    return Path(sys.prefix) / "share" / "plant-copilot" / "minilm-onnx"
+
+
+class EmbeddingSettings(BaseModel):
+    """Which embedder to use.
+
+    ``onnx`` is all-MiniLM-L6-v2 exported to ONNX Runtime (no torch at run time); ``minilm`` is
+    the same model through sentence-transformers and torch; ``hashing`` is the deterministic
+    fake. An index remembers the embedder that built it and refuses any other.
+    """
+
+    backend: Literal["onnx", "minilm", "hashing"] = "minilm"
     model_path: Path | None = Field(default=None, description="Override the packaged model dir")
+    onnx_dir: Path | None = Field(
+        default=None, description="Exported ONNX model dir; default <venv>/share/plant-copilot/..."
+    )
+    onnx_precision: Literal["int8", "fp32"] = Field(
+        default="int8", description="Which exported file the onnx backend runs"
+    )
+    threads: int | None = Field(
+        default=None, ge=1, description="ONNX Runtime intra-op threads; default: usable cores"
+    )
     batch_size: int = 32
     dimension: int = 384
+
+    @property
+    def resolved_onnx_dir(self) -> Path:
+        """The configured ONNX model directory, or the install-time default."""
+        return self.onnx_dir or default_onnx_dir()
 
 
 class ChunkingSettings(BaseModel):

@@ -18,6 +18,7 @@ import numpy as np
 
 from core.db.engine import Database
 from core.db.locks import exclusive_lock
+from core.errors import EmbedderMismatchError
 from core.models import DocType, DocumentStatus
 from core.policy import AccessPolicy
 from core.ports import Embedder, VectorIndex
@@ -37,6 +38,7 @@ from ingestion.plan import (
 )
 from ingestion.prefetch import Prefetcher
 from ingestion.progress import NullProgress, Progress
+from ingestion.reembed import claim_or_check, needs_reembedding, reembed_all
 from ingestion.report import IngestReport
 from ingestion.verify import verify_index
 from ingestion.writer import NewVersion, remove_versions, repair, write_versions
@@ -94,6 +96,7 @@ class Ingestor:
         self._policy = policy
         self._chunking = chunking
         self._max_bytes = max_file_bytes
+        self._embedder_checked = False
 
     @_exclusive
     def ingest(
@@ -138,7 +141,11 @@ class Ingestor:
             flags = MetaOverrides(site=site_id, doc_type=DocType(doc_type), doc_id=doc_id)
             sources.append(Source(path=path, root=path.parent, flags=flags))
         check = verify_index(self._db, self._index(), site)  # the registry is the truth
-        report = self._run(sources, "reindex", "", site, full, progress, check.incomplete)
+        reembedded = self._reembed(site) if full else 0
+        report = self._run(
+            sources, "reindex", "", site, full, progress, check.incomplete, reuse=reembedded > 0
+        )
+        report.chunks.embedded += reembedded
         report.repaired.documents_rebuilt = len(check.incomplete)
         report.repaired.orphan_versions_deleted = check.orphan_versions_deleted
         report.repaired.flags_fixed = check.flags_fixed
@@ -157,8 +164,10 @@ class Ingestor:
         full: bool,
         progress: Progress | None,
         rebuild: frozenset[str] | set[str] = frozenset(),
+        reuse: bool = False,
     ) -> IngestReport:
         started = time.perf_counter()
+        self._embedder_checked = False
         progress = progress or NullProgress()
         report = IngestReport()
         report.repaired = repair(self._db, self._index)
@@ -174,9 +183,22 @@ class Ingestor:
         )
         report.documents.unchanged += len(planned) - len(todo)
         progress.started(len(todo))
-        self._process(todo, report, progress, reuse=not full)
+        self._process(todo, report, progress, reuse=reuse or not full)
         report.elapsed_s = round(time.perf_counter() - started, 3)
         return report
+
+    def _reembed(self, site: str | None) -> int:
+        """Before a full reindex: re-embed the whole index in place when another embedder built
+        it (then the rebuild may reuse those fresh vectors); 0 when nothing needed it."""
+        embedder = self._embedder_factory()
+        if not needs_reembedding(self._index(), embedder):
+            return 0
+        if site is not None:
+            raise EmbedderMismatchError(
+                f"the index was built with another embedder than {embedder.model_id}: "
+                "re-embed all sites with `plant-copilot reindex --full` (without --site)"
+            )
+        return reembed_all(self._db, self._index(), embedder)
 
     def _finish(self, report: IngestReport) -> IngestReport:
         if report.run_id is not None:
@@ -260,6 +282,9 @@ class Ingestor:
     ) -> None:
         if not window:
             return
+        if not self._embedder_checked:  # before reusing or writing any vector
+            claim_or_check(self._index(), self._embedder_factory())
+            self._embedder_checked = True
         vectors = self._vectors(window, report, reuse)
         versions = [
             NewVersion(

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from core.embedder_stamp import EmbedderStamp
 from core.models import AccessScope, Chunk
 from core.ports import ScoredChunk, VersionState
 
@@ -20,6 +21,7 @@ class InMemoryVectorIndex:
         self._chunks: dict[str, Chunk] = {}
         self._vectors: dict[str, np.ndarray] = {}
         self._current: dict[str, bool] = {}
+        self._stamp: EmbedderStamp | None = None
 
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray, current: bool) -> None:
         """Insert or overwrite chunks with their vectors."""
@@ -111,3 +113,17 @@ class InMemoryVectorIndex:
     def count(self) -> int:
         """All chunks held."""
         return len(self._chunks)
+
+    def embedder_stamp(self) -> EmbedderStamp | None:
+        """The recorded embedder, if any."""
+        return self._stamp
+
+    def set_embedder_stamp(self, stamp: EmbedderStamp) -> None:
+        """Record the embedder."""
+        self._stamp = stamp
+
+    def set_embeddings(self, chunk_ids: Sequence[str], embeddings: np.ndarray) -> None:
+        """Overwrite the vectors of known chunks."""
+        for cid, vector in zip(chunk_ids, embeddings, strict=True):
+            if cid in self._vectors:
+                self._vectors[cid] = np.asarray(vector, dtype=np.float32)

@@ -16,16 +16,26 @@ from core.ports import Answerer, Embedder, Reranker, Retriever, VectorIndex
 from core.settings import Settings
 from ingestion.pipeline import Ingestor
 
+MINILM_BACKENDS = frozenset({"minilm", "onnx"})
+"""Backends running all-MiniLM-L6-v2 (whose cosine scale the answer settings are calibrated on)."""
+
 
 def make_embedder(settings: Settings) -> Embedder:
-    """The configured embedder: the real MiniLM model, or the hashing fake."""
-    if settings.embedding.backend == "hashing":
+    """The configured embedder: MiniLM in ONNX Runtime or torch, or the hashing fake."""
+    options = settings.embedding
+    if options.backend == "hashing":
         from retrieval.embedders import HashingEmbedder
 
-        return HashingEmbedder(settings.embedding.dimension)
+        return HashingEmbedder(options.dimension)
+    if options.backend == "onnx":
+        from retrieval.adapters.onnx_minilm import OnnxMiniLMEmbedder
+
+        return OnnxMiniLMEmbedder(
+            options.resolved_onnx_dir, options.onnx_precision, options.batch_size, options.threads
+        )
     from retrieval.adapters.minilm import MiniLMEmbedder
 
-    return MiniLMEmbedder(settings.embedding.model_path, settings.embedding.batch_size)
+    return MiniLMEmbedder(options.model_path, options.batch_size)
 
 
 def make_index(settings: Settings) -> VectorIndex:
@@ -55,7 +65,7 @@ def make_answerer(settings: Settings, index: VectorIndex) -> Answerer:
     from services.answering.safety import IndexSectionLookup
 
     answer = settings.answer
-    if settings.embedding.backend != "minilm":
+    if settings.embedding.backend not in MINILM_BACKENDS:
         answer = answer.model_copy(update={"dense_support_weight": 0.0})
     extractive = ExtractiveAnswerer(answer, IndexSectionLookup(index))
     if not settings.llm.base_url:
@@ -78,10 +88,15 @@ def make_reranker(settings: Settings) -> Reranker | None:
 def make_retriever(
     settings: Settings, db: Database, index: VectorIndex, embedder: Embedder
 ) -> Retriever:
-    """Hybrid retriever: dense over ``index``, BM25 synced to the index generation, fused."""
+    """Hybrid retriever: dense over ``index``, BM25 synced to the index generation, fused.
+
+    Refuses (EmbedderMismatchError) an index whose vectors another embedder made.
+    """
+    from core.embedder_stamp import require_compatible
     from retrieval.adapters.bm25_index import synced_index
     from retrieval.hybrid import HybridRetriever
 
+    require_compatible(index, embedder)
     options = settings.retrieval
     snapshot = synced_index(
         index,
@@ -89,6 +104,7 @@ def make_retriever(
         settings.keyword_path,
         vectors=options.dense_snapshot,
         background=options.keyword_refresh == "background",
+        embedder=embedder.model_id,
     )
     return HybridRetriever(
         index,

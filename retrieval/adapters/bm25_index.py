@@ -50,8 +50,10 @@ class BM25Snapshot:
         arrays: dict[str, np.ndarray],
         generation: int,
         vectors: np.ndarray | None = None,
+        embedder: str | None = None,
     ) -> None:
         self._model = model
+        self.embedder = embedder  # model_id of the vectors' embedder (as stamped on the index)
         self.vectors = vectors  # rows aligned with chunk_ids; arrays["has_vector"] flags them
         self.chunk_ids = chunk_ids
         self._labels = labels  # "sites" and "versions": the values behind the code arrays
@@ -76,6 +78,8 @@ class BM25Snapshot:
             matrix, found = build_matrix(snapshot.chunk_ids, source.all_embeddings())
             snapshot.vectors = matrix
             snapshot._arrays["has_vector"] = found
+            stamp = source.embedder_stamp()
+            snapshot.embedder = stamp.model_id if stamp else None
         return snapshot
 
     def dense_search(self, vector: np.ndarray, scope: AccessScope, k: int) -> list[RankedId] | None:
@@ -158,6 +162,7 @@ class BM25Snapshot:
             "format": _FORMAT,
             "analyzer": ANALYZER_VERSION,
             "generation": self.generation,
+            "embedder": self.embedder,
             "chunk_ids": self.chunk_ids,
             "labels": self._labels,
         }
@@ -169,9 +174,11 @@ class BM25Snapshot:
             self._model.save(str(directory / _MODEL), show_progress=False)
 
     @classmethod
-    def load(cls, directory: Path, vectors: bool = False) -> BM25Snapshot | None:
+    def load(
+        cls, directory: Path, vectors: bool = False, embedder: str | None = None
+    ) -> BM25Snapshot | None:
         """Read a saved snapshot; None when missing, incomplete, from another analyzer, or
-        without the vectors asked for."""
+        without the vectors asked for, or with vectors of another embedder than ``embedder``."""
         try:
             meta = json.loads((directory / _META).read_text(encoding="utf-8"))
             if meta.get("analyzer") != ANALYZER_VERSION or meta.get("format") != _FORMAT:
@@ -186,13 +193,16 @@ class BM25Snapshot:
             matrix = np.load(vectors_file, mmap_mode="r") if vectors_file.exists() else None
             if vectors and (matrix is None or "has_vector" not in arrays):
                 return None
+            if vectors and embedder is not None and meta.get("embedder") != embedder:
+                return None
             model = None
             if meta["chunk_ids"]:
                 model = bm25s.BM25.load(str(directory / _MODEL), load_corpus=False, mmap=True)
         except (OSError, ValueError, KeyError):
             return None
         labels = {key: list(values) for key, values in meta["labels"].items()}
-        return cls(model, list(meta["chunk_ids"]), labels, arrays, meta["generation"], matrix)
+        chunk_ids, generation = list(meta["chunk_ids"]), meta["generation"]
+        return cls(model, chunk_ids, labels, arrays, generation, matrix, meta.get("embedder"))
 
 
 def _audience_bits(audience: Iterable[Role]) -> int:
@@ -237,13 +247,15 @@ def synced_index(
     store_dir: Path | None = None,
     vectors: bool = False,
     background: bool = False,
+    embedder: str | None = None,
 ) -> SyncedKeywordIndex:
-    """A generation-synced BM25 snapshot of ``source`` (with its vectors when asked)."""
+    """A generation-synced BM25 snapshot of ``source`` (with its vectors when asked; a saved
+    snapshot whose vectors are not ``embedder``'s is rebuilt, never reused)."""
     return SyncedKeywordIndex(
         source,
         db,
         partial(BM25Snapshot.from_index, vectors=vectors),
-        partial(BM25Snapshot.load, vectors=vectors),
+        partial(BM25Snapshot.load, vectors=vectors, embedder=embedder),
         store_dir,
         background=background,
     )

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from core.embedder_stamp import EmbedderStamp
 from core.models import AccessScope, Chunk, Role
 from core.ports import ScoredChunk, VersionState
 from retrieval import chunk_codec
@@ -21,6 +22,7 @@ __all__ = ["ChromaVectorIndex", "make_client"]
 
 T = TypeVar("T")
 _PAGE = 2000
+_STAMP_KEYS = ("embedder_model_id", "embedder_dimension", "embedder_complete")
 
 
 class ChromaVectorIndex:
@@ -41,6 +43,35 @@ class ChromaVectorIndex:
         self._max_batch = int(self._guard("batch size", client.get_max_batch_size))
         if (self._collection.metadata or {}).get("scope_codec") != chunk_codec.SCOPE_CODEC:
             self._migrate_scope_fields()
+
+    def embedder_stamp(self) -> EmbedderStamp | None:
+        """The embedder recorded in the collection's metadata (re-read: another process may
+        have re-embedded the collection since it was opened)."""
+        fresh = self._guard("read metadata", lambda: self._client.get_collection(self._name))
+        meta = fresh.metadata or {}
+        if "embedder_model_id" not in meta:
+            return None
+        return EmbedderStamp(
+            model_id=str(meta["embedder_model_id"]),
+            dimension=int(meta["embedder_dimension"]),
+            complete=bool(meta.get("embedder_complete", True)),
+        )
+
+    def set_embedder_stamp(self, stamp: EmbedderStamp) -> None:
+        """Write the embedder into the collection's metadata (other keys kept)."""
+        fresh = self._guard("read metadata", lambda: self._client.get_collection(self._name))
+        meta = {k: v for k, v in (fresh.metadata or {}).items() if "hnsw:" not in k}
+        values = (stamp.model_id, stamp.dimension, stamp.complete)
+        meta.update(dict(zip(_STAMP_KEYS, values, strict=True)))
+        self._guard("write metadata", lambda: self._collection.modify(metadata=meta))
+
+    def set_embeddings(self, chunk_ids: Sequence[str], embeddings: np.ndarray) -> None:
+        """Replace stored vectors in place, in batches (documents and metadata untouched)."""
+        for start in range(0, len(chunk_ids), self._max_batch):
+            part = list(chunk_ids[start : start + self._max_batch])
+            vectors = np.asarray(embeddings[start : start + len(part)], dtype=np.float32)
+            call = partial(self._collection.update, ids=part, embeddings=vectors)
+            self._guard("update", call)
 
     def _guard(self, action: str, call: Callable[[], T]) -> T:
         """Run a Chroma call; an unreachable store becomes BackendUnavailableError."""

@@ -8,23 +8,26 @@ import pytest
 
 from core.db.engine import Database
 from core.models import Role
-from core.settings import RetrievalSettings, Settings
+from core.ports import Embedder
+from core.settings import RetrievalSettings, Settings, default_onnx_dir
 from retrieval.adapters.chroma_index import ChromaVectorIndex, make_client
 from retrieval.adapters.minilm import MiniLMEmbedder
+from retrieval.adapters.onnx_minilm import OnnxMiniLMEmbedder
 from services.wiring import make_retriever
 from tests.contracts.retriever_contract import Corpus, scope
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def minilm() -> MiniLMEmbedder:
-    return MiniLMEmbedder()
+@pytest.fixture(scope="module", params=["torch", "onnx-int8"])
+def minilm(request: pytest.FixtureRequest) -> Embedder:
+    """MiniLM through torch and through ONNX Runtime (int8): both must pass."""
+    if request.param == "torch":
+        return MiniLMEmbedder()
+    return OnnxMiniLMEmbedder(default_onnx_dir(), "int8")
 
 
-def test_paraphrase_found_by_dense_and_tag_by_keyword(
-    minilm: MiniLMEmbedder, tmp_path: Path
-) -> None:
+def test_paraphrase_found_by_dense_and_tag_by_keyword(minilm: Embedder, tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'r.db'}")
     db.upgrade()
     index = ChromaVectorIndex(make_client("embedded", tmp_path / "chroma", "", 0, None), "chunks")
