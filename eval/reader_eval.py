@@ -154,11 +154,13 @@ def citation_first(components: Components, citations: Sequence[Citation]) -> Sou
 
 
 def latency(
-    reader: Reranker, cases: Sequence[GoldenCase], texts: dict[str, list[str]]
+    reader: Reranker, cases: Sequence[GoldenCase], texts: dict[str, list[str]], questions: int
 ) -> dict[str, dict[str, float]]:
-    """Reader wall time (ms) for 8, 12 and 20 candidates over up to 40 questions."""
-    out = {}
-    sample = [c for c in cases if len(texts[c.id]) >= 20][:40]
+    """Reader wall time (ms) for 8, 12 and 20 candidates over up to ``questions`` questions."""
+    out: dict[str, dict[str, float]] = {}
+    sample = [c for c in cases if len(texts[c.id]) >= 20][:questions]
+    if not sample:
+        return out
     for n in (8, 12, 20):
         times = []
         for case in sample:
@@ -185,7 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mix", type=float, default=0.0, help="weight of the fused score")
     parser.add_argument("--model-dir", type=Path, default=None)
     parser.add_argument("--cases-out", type=Path, help="write per-question scores (JSONL)")
-    parser.add_argument("--cases-in", type=Path, help="recompute figures from a --cases-out file")
+    parser.add_argument(
+        "--cases-in", type=Path, action="append", help="recompute figures from --cases-out files"
+    )
+    parser.add_argument("--latency-questions", type=int, default=40, help="0: no latency run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     apply_offline_env()
@@ -194,9 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     reader = ReaderOnnxReranker(args.model_dir or DEFAULT_MODEL_DIR)
     timing: dict[str, dict[str, float]] = {}
     if args.cases_in:
-        cases = [
-            CaseScores.model_validate_json(line) for line in args.cases_in.read_text().splitlines()
-        ]
+        lines = [ln for path in args.cases_in for ln in path.read_text().splitlines()]
+        cases = [CaseScores.model_validate_json(line) for line in lines]
     else:
         cases, timing = _collect(args, reader)
     report = _report(cases, args.candidates, timing, args.mix)
@@ -229,7 +233,7 @@ def _collect(
         print(f"{path.stem}: {len(golden)} questions", file=sys.stderr)
     if args.cases_out:
         args.cases_out.write_text("".join(c.model_dump_json() + "\n" for c in cases))
-    return cases, latency(reader, pooled, texts)
+    return cases, latency(reader, pooled, texts, args.latency_questions)
 
 
 def _report(

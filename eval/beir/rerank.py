@@ -24,7 +24,7 @@ from eval.beir.prepare import Prepared
 TUNE_SHARE = 30
 """Percent of SciFact train queries kept out of reader training, for choosing rerank params."""
 DEFAULT_RERANK_PARAMS = Path(__file__).resolve().parents[1] / "beir_rerank_params.json"
-TOPS = (10, 20, 30)
+TOPS = (10, 20)
 MIXES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8)
 
 
