@@ -201,11 +201,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cases_in:
         lines = [ln for path in args.cases_in for ln in path.read_text().splitlines()]
         cases = [CaseScores.model_validate_json(line) for line in lines]
+        timing = _latency_from_cases(reader, cases, args.latency_questions)
     else:
         cases, timing = _collect(args, reader)
     report = _report(cases, args.candidates, timing, args.mix)
     print(json.dumps(report, indent=2) if args.json else _table(report))
     return 0
+
+
+def _latency_from_cases(
+    reader: Reranker, cases: Sequence[CaseScores], questions: int
+) -> dict[str, dict[str, float]]:
+    """The latency run over recorded candidates (question texts read from the golden files)."""
+    golden = {
+        (path.stem, c.id): c
+        for path in sorted(GOLDEN_DIR.glob("*.jsonl"))
+        for c in load_golden(path)
+    }
+    texts = {c.set + c.id: [r.text for r in c.records] for c in cases}
+    asked = [golden[(c.set, c.id)].model_copy(update={"id": c.set + c.id}) for c in cases]
+    return latency(reader, asked, texts, questions)
 
 
 def _collect(
@@ -223,16 +238,20 @@ def _collect(
     cases: list[CaseScores] = []
     texts: dict[str, list[str]] = {}
     pooled: list[GoldenCase] = []
+    out = args.cases_out.open("w") if args.cases_out else None  # one line per case, as it goes
     for path in _golden_files(args.golden):
         golden = load_golden(path)
         for case in golden:
             scored = score_case(components, reader, case, path.stem, args.candidates)
             cases.append(scored)
             texts[case.id + path.stem] = [r.text for r in scored.records]
+            if out is not None:
+                out.write(scored.model_dump_json() + "\n")
+                out.flush()
         pooled += [c.model_copy(update={"id": c.id + path.stem}) for c in golden]
         print(f"{path.stem}: {len(golden)} questions", file=sys.stderr)
-    if args.cases_out:
-        args.cases_out.write_text("".join(c.model_dump_json() + "\n" for c in cases))
+    if out is not None:
+        out.close()
     return cases, latency(reader, pooled, texts, args.latency_questions)
 
 
