@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Variables that keep third-party libraries from reaching the network (see README, "Offline").
@@ -215,6 +215,16 @@ class RetrievalSettings(BaseModel):
     rerank_model_path: Path | None = Field(
         default=None, description="Local cross-encoder directory; reranking is off when unset"
     )
+    reranker: Literal["reader", "cross-encoder", "none"] | None = Field(
+        default=None,
+        description="reader: the shipped int8 ONNX reader (retrieval/reader_model); "
+        "cross-encoder: a transformers model at rerank_model_path; none: off; unset: "
+        "cross-encoder when rerank_model_path is set, else off",
+    )
+    reader_model_path: Path | None = Field(
+        default=None, description="Reader model directory; default the shipped one"
+    )
+    reader_threads: int = Field(default=2, ge=1, le=64, description="onnxruntime threads")
     rerank_candidates: int = Field(default=20, ge=1, le=200)
     keyword_dir: Path | None = Field(default=None, description="Default <home>/bm25")
     dense_snapshot: bool = Field(
@@ -226,6 +236,13 @@ class RetrievalSettings(BaseModel):
         default="background",
         description="Rebuild a stale keyword index while serving the old one, or before searching",
     )
+
+    @model_validator(mode="after")
+    def _cross_encoder_needs_a_path(self) -> RetrievalSettings:
+        """Fail at start-up, not on the first question, when the cross-encoder has no model."""
+        if self.reranker == "cross-encoder" and self.rerank_model_path is None:
+            raise ValueError("retrieval.reranker=cross-encoder needs retrieval.rerank_model_path")
+        return self
 
 
 class Settings(BaseSettings):

@@ -76,13 +76,27 @@ def make_answerer(settings: Settings, index: VectorIndex) -> Answerer:
 
 
 def make_reranker(settings: Settings) -> Reranker | None:
-    """The cross-encoder reranker when a local model directory is configured, else None."""
-    path = settings.retrieval.rerank_model_path
-    if path is None:
+    """The configured reranker (``retrieval.reranker``), or None when reranking is off.
+
+    ``reader`` is the shipped ONNX reader; ``cross-encoder`` (or, when ``reranker`` is unset, a
+    configured ``rerank_model_path``) is a transformers model from a local directory.
+    """
+    options = settings.retrieval
+    choice = options.reranker
+    if choice is None:
+        choice = "cross-encoder" if options.rerank_model_path is not None else "none"
+    if choice == "none":
         return None
+    if choice == "reader":
+        from retrieval.adapters.reader_onnx import DEFAULT_MODEL_DIR, ReaderOnnxReranker
+
+        return ReaderOnnxReranker(
+            options.reader_model_path or DEFAULT_MODEL_DIR, threads=options.reader_threads
+        )
     from retrieval.adapters.cross_encoder import CrossEncoderReranker
 
-    return CrossEncoderReranker(path)
+    assert options.rerank_model_path is not None  # the settings validator guarantees it
+    return CrossEncoderReranker(options.rerank_model_path)
 
 
 def make_retriever(

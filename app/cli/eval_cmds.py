@@ -107,6 +107,14 @@ def beir(
     json_out: bool = typer.Option(False, "--json", help="Print the JSON report."),
     tune: bool = typer.Option(False, "--tune", help="Re-tune on qrels/train.tsv first."),
     params: Path | None = typer.Option(None, "--params", help="Params file to read/write."),
+    rerank: str = typer.Option(
+        "configured", "--rerank", help="configured (settings), reader (shipped model) or none."
+    ),
+    tune_rerank: bool = typer.Option(
+        False, "--tune-rerank", help="Choose rerank candidates/mixing on held-out train queries."
+    ),
+    rerank_top: int | None = typer.Option(None, "--rerank-top", help="Hits the reranker reads."),
+    rerank_mix: float | None = typer.Option(None, "--rerank-mix", help="Weight of hybrid score."),
 ) -> None:
     """nDCG@10 and recall@100 of bm25, dense, hybrid (and rerank when configured).
 
@@ -114,13 +122,28 @@ def beir(
       plant-copilot eval beir ../shared/datasets/scifact
       plant-copilot eval beir ../shared/datasets/scifact --split test --json
       plant-copilot eval beir ../shared/datasets/scifact --tune   # choose params on train
+      plant-copilot eval beir ../shared/datasets/scifact --rerank reader [--tune-rerank]
     """
+    from core.errors import UsageError
     from eval.beir.bench import default_cache_dir
     from eval.beir.run import BeirOptions, run_beir
     from services.wiring import make_reranker
 
+    if rerank not in {"configured", "reader", "none"}:
+        raise UsageError(f"--rerank must be configured, reader or none (got {rerank!r})")
     components = state(ctx).components()
-    options = BeirOptions(root=root, split=split, tune=tune)
+    settings = components.settings
+    if rerank != "configured":
+        retrieval = settings.retrieval.model_copy(update={"reranker": rerank})
+        settings = settings.model_copy(update={"retrieval": retrieval})
+    options = BeirOptions(
+        root=root,
+        split=split,
+        tune=tune,
+        tune_rerank=tune_rerank,
+        rerank_top=rerank_top,
+        rerank_mix=rerank_mix,
+    )
     if params is not None:
         options.params_file = params
     with progress_bar(not json_out, "embedding corpus") as bar:
@@ -129,7 +152,7 @@ def beir(
             options,
             components.embedder(),
             default_cache_dir(components.settings.home),
-            make_reranker(components.settings),
+            make_reranker(settings),
             lambda done, total: bar.update(task, completed=done, total=total, note="docs"),
         )
     if json_out:

@@ -18,6 +18,7 @@ from core.ports import Reranker
 from eval.beir.methods import BM25Params, FusionParams, MethodParams, Ranking
 from eval.beir.prepare import Prepared, hybrid
 from eval.beir.reference import Reference, load_references
+from eval.beir.rerank import RerankParams, apply, read_heads
 from eval.beir.tune import TunedParams
 
 DEPTH = 300
@@ -59,19 +60,16 @@ def _reference_json(refs: dict[str, Reference]) -> dict[str, dict[str, Any]]:
 
 
 def rerank_rankings(
-    prepared: Prepared, rankings: dict[str, Ranking], reranker: Reranker, top: int
+    prepared: Prepared,
+    rankings: dict[str, Ranking],
+    reranker: Reranker,
+    top: int,
+    mix: float = 0.0,
 ) -> dict[str, Ranking]:
-    """Cross-encoder scores for the first ``top`` hits of each query; the rest keep order."""
-    texts = {d.doc_id: d.joined for d in prepared.dataset.docs}
-    out = {}
-    for qid, ranking in rankings.items():
-        head = ranking[:top]
-        scores = reranker.score(
-            prepared.dataset.queries[qid], [texts[doc_id] for doc_id, _ in head]
-        )
-        order = sorted(range(len(head)), key=lambda i: (-scores[i], i))
-        out[qid] = [(head[i][0], float(scores[i])) for i in order] + ranking[top:]
-    return out
+    """Reader scores for the first ``top`` hits of each query (plus ``mix`` times the scaled
+    hybrid score, see ``eval/beir/rerank.py``); the rest keep their order."""
+    heads = read_heads(prepared, rankings, reranker, top)
+    return apply(rankings, heads, RerankParams(top=top, mix=mix))
 
 
 def _baselines(prepared: Prepared, dense: dict[str, Ranking]) -> dict[str, dict[str, float]]:
@@ -104,6 +102,7 @@ def run_benchmark(
     tuned: TunedParams | None,
     reranker: Reranker | None = None,
     rerank_top: int = 100,
+    rerank_mix: float = 0.0,
 ) -> BeirReport:
     """Rank the split with every method and score it."""
     params = tuned.params if tuned is not None else MethodParams()
@@ -132,7 +131,9 @@ def run_benchmark(
     )
     if reranker is not None:
         started = time.perf_counter()
-        report.rerank = prepared.scores(rerank_rankings(prepared, fused, reranker, rerank_top))
+        reranked = rerank_rankings(prepared, fused, reranker, rerank_top, rerank_mix)
+        report.rerank = prepared.scores(reranked)
+        report.params["rerank"] = {"top": rerank_top, "mix": rerank_mix}
         _timed(report.timings_s, "rerank", started)
     return report
 

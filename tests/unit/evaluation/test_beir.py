@@ -180,3 +180,30 @@ def test_rerank_runs_only_when_a_reranker_is_configured(beir_dir: Path, tmp_path
     order = [d for d, _ in reranked]
     by_length = sorted(["d1", "d2", "d6"], key=lambda d: -len(" ".join(DOCS[d])))
     assert order == [*by_length, "d3"]  # top 3 reordered by the reranker, the rest kept
+
+
+def test_rerank_mixing_keeps_a_strong_hybrid_lead() -> None:
+    from eval.beir.rerank import RerankParams, mixed
+
+    ranking = [("a", 1.0), ("b", 0.5), ("c", 0.0), ("tail", -1.0)]
+    reader = [0.40, 0.45, 0.50]
+    alone = [d for d, _ in mixed(ranking, reader, RerankParams(top=3, mix=0.0))]
+    assert alone == ["c", "b", "a", "tail"]
+    with_hybrid = [d for d, _ in mixed(ranking, reader, RerankParams(top=3, mix=0.5))]
+    assert with_hybrid == ["a", "b", "c", "tail"]  # 0.40+0.5 > 0.45+0.25 > 0.50+0
+    assert [d for d, _ in mixed(ranking, reader, RerankParams(top=2))] == ["b", "a", "c", "tail"]
+
+
+def test_rerank_tuning_uses_only_held_out_train_queries(beir_dir: Path, tmp_path: Path) -> None:
+    from eval.beir.rerank import is_tune_query, load_rerank, save_rerank, tune_rerank, tune_split
+
+    share = sum(is_tune_query(str(q)) for q in range(2000)) / 2000
+    assert 0.27 < share < 0.33
+    prepared = prepare(beir_dir, "train", tmp_path / "cache", HashingEmbedder())
+    held = tune_split(prepared)
+    assert set(held.dataset.qrels) == {q for q in prepared.dataset.qrels if is_tune_query(q)}
+    fused = {q: [(d, 1.0 / (i + 1)) for i, d in enumerate(DOCS)] for q in prepared.dataset.qrels}
+    tuned = tune_rerank(prepared, fused, _PreferLongest())
+    assert tuned.best_ndcg10 == max(tuned.grid.values()) and tuned.queries == 3
+    path = save_rerank(tuned, tmp_path / "rerank.json")
+    assert load_rerank(path) == tuned.params and load_rerank(tmp_path / "none.json") is None

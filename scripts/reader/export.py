@@ -1,0 +1,72 @@
+"""Export the trained cross-encoder to ONNX, quantise it to int8, write the model card.
+
+The shipped directory holds ``model.onnx`` (int8, dynamic quantisation of the MatMul weights),
+``tokenizer.json`` (the base model's WordPiece tokenizer, read by the ``tokenizers`` library)
+and ``reader.json`` (sha256, training configuration and figures). Query time needs only
+onnxruntime and tokenizers (``retrieval/adapters/reader_onnx.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export_onnx(model: Any, tokenizer: Any, out: Path) -> None:
+    """fp32 ONNX graph with dynamic batch and sequence axes (opset 17, legacy exporter)."""
+    import torch
+
+    sample = tokenizer(["a question"], ["a passage"], return_tensors="pt")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {n: {0: "batch", 1: "sequence"} for n in names}
+    model.eval()
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+            str(out),
+            input_names=names,
+            output_names=["logits"],
+            dynamic_axes={**axes, "logits": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def quantize(fp32: Path, int8: Path) -> None:
+    """Dynamic int8 quantisation of the weights (activations stay float)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+
+
+def write_model_dir(
+    model: Any, tokenizer: Any, base_path: Path, out_dir: Path, card: dict[str, Any]
+) -> dict[str, Any]:
+    """Export, quantise and write the shipped directory; returns the model card."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "model-fp32.onnx"
+        export_onnx(model, tokenizer, fp32)
+        quantize(fp32, out_dir / "model.onnx")
+        card["fp32_bytes"] = fp32.stat().st_size
+    shutil.copyfile(base_path / "tokenizer.json", out_dir / "tokenizer.json")
+    card["files"] = {
+        name: {"sha256": sha256(out_dir / name), "bytes": (out_dir / name).stat().st_size}
+        for name in ("model.onnx", "tokenizer.json")
+    }
+    (out_dir / "reader.json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    return card

