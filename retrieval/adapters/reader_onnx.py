@@ -92,7 +92,7 @@ class ReaderOnnxReranker:
                 model, tokenizer = self._dir / "model.onnx", self._dir / "tokenizer.json"
                 if not model.is_file() or not tokenizer.is_file():
                     raise BackendUnavailableError(f"reader model not found in {self._dir}")
-                import onnxruntime as ort  # type: ignore[import-untyped]
+                import onnxruntime as ort
 
                 options = ort.SessionOptions()
                 options.intra_op_num_threads = self._threads
