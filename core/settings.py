@@ -158,6 +158,11 @@ class AnswerSettings(BaseModel):
     )
     prompt_version: str = "v1"
     max_question_chars: int = 2000
+    answerer: Literal["extractive", "reader"] = Field(
+        default="extractive",
+        description="extractive: the lexical support score and quoting rules; reader: the reader "
+        "model ranks, decides abstention and picks the quotes (services/answering/reader.py)",
+    )
     reader_threshold: float = Field(
         default=0.5,
         ge=0.0,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.db.engine import Database
+from core.errors import UsageError
 from core.policy import AccessPolicy
 from core.ports import Answerer, Embedder, Reranker, Retriever, VectorIndex
 from core.settings import Settings
@@ -56,23 +57,44 @@ def make_index(settings: Settings) -> VectorIndex:
     return ChromaVectorIndex(client, chroma.collection)
 
 
-def make_answerer(settings: Settings, index: VectorIndex) -> Answerer:
-    """The extractive answerer, or the LLM one (guarded by it) when ``llm.base_url`` is set.
+def make_answerer(
+    settings: Settings, index: VectorIndex, reader: Reranker | None = None
+) -> Answerer:
+    """The extractive answerer (``answer.answerer`` "extractive"), or the reader answerer
+    ("reader": ``reader``, else the shipped reader model); with ``llm.base_url`` set, the LLM
+    answerer guarded by the extractive one (the reader answerer has no LLM mode yet).
 
-    Both look up safety notices of a cited chunk's section through the index.
+    All look up safety notices of a cited chunk's section through the index.
     """
-    from services.answering.extractive import ExtractiveAnswerer
     from services.answering.safety import IndexSectionLookup
 
     answer = settings.answer
     if settings.embedding.backend not in MINILM_BACKENDS:
         answer = answer.model_copy(update={"dense_support_weight": 0.0})
+    if answer.answerer == "reader":
+        from services.answering.reader import ReaderAnswerer
+
+        if settings.llm.base_url:
+            raise UsageError("answer.answerer=reader cannot be combined with llm.base_url yet")
+        return ReaderAnswerer(reader or make_reader(settings), answer, IndexSectionLookup(index))
+    from services.answering.extractive import ExtractiveAnswerer
+
     extractive = ExtractiveAnswerer(answer, IndexSectionLookup(index))
     if not settings.llm.base_url:
         return extractive
     from services.answering.llm import LLMAnswerer
 
     return LLMAnswerer(settings.llm, answer, fallback=extractive)
+
+
+def make_reader(settings: Settings) -> Reranker:
+    """The shipped reader model (int8 ONNX cross-encoder, ``retrieval.reader_model_path``)."""
+    from retrieval.adapters.reader_onnx import DEFAULT_MODEL_DIR, ReaderOnnxReranker
+
+    options = settings.retrieval
+    return ReaderOnnxReranker(
+        options.reader_model_path or DEFAULT_MODEL_DIR, threads=options.reader_threads
+    )
 
 
 def make_reranker(settings: Settings) -> Reranker | None:
@@ -88,11 +110,7 @@ def make_reranker(settings: Settings) -> Reranker | None:
     if choice == "none":
         return None
     if choice == "reader":
-        from retrieval.adapters.reader_onnx import DEFAULT_MODEL_DIR, ReaderOnnxReranker
-
-        return ReaderOnnxReranker(
-            options.reader_model_path or DEFAULT_MODEL_DIR, threads=options.reader_threads
-        )
+        return make_reader(settings)
     from retrieval.adapters.cross_encoder import CrossEncoderReranker
 
     assert options.rerank_model_path is not None  # the settings validator guarantees it
@@ -100,7 +118,11 @@ def make_reranker(settings: Settings) -> Reranker | None:
 
 
 def make_retriever(
-    settings: Settings, db: Database, index: VectorIndex, embedder: Embedder
+    settings: Settings,
+    db: Database,
+    index: VectorIndex,
+    embedder: Embedder,
+    reranker: Reranker | None = None,
 ) -> Retriever:
     """Hybrid retriever: dense over ``index``, BM25 synced to the index generation, fused.
 
@@ -126,7 +148,7 @@ def make_retriever(
         snapshot,
         db,
         options,
-        reranker=make_reranker(settings),
+        reranker=reranker,
         locator=snapshot,
         dense_cache=snapshot if options.dense_snapshot else None,
     )
@@ -145,6 +167,8 @@ class Components:
     _embedder: Embedder | None = field(default=None, repr=False)
     _answerer: Answerer | None = field(default=None, repr=False)
     _retriever: Retriever | None = field(default=None, repr=False)
+    _reranker: Reranker | None = field(default=None, repr=False)
+    _reranker_built: bool = field(default=False, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
@@ -162,11 +186,21 @@ class Components:
                 self._embedder = self.embedder_factory()
             return self._embedder
 
+    def reranker(self) -> Reranker | None:
+        """The configured reranker (None when off), built once: the retriever and a reader
+        answerer share one loaded model."""
+        with self._lock:
+            if not self._reranker_built:
+                self._reranker = make_reranker(self.settings)
+                self._reranker_built = True
+            return self._reranker
+
     def answerer(self) -> Answerer:
         """The configured answerer, created on first use (see :func:`make_answerer`)."""
         with self._lock:
             if self._answerer is None:
-                self._answerer = make_answerer(self.settings, self.index)
+                shared = self.reranker() if self.settings.retrieval.reranker == "reader" else None
+                self._answerer = make_answerer(self.settings, self.index, shared)
             return self._answerer
 
     def retriever(self) -> Retriever:
@@ -175,7 +209,9 @@ class Components:
             embedder = self.embedder()
             with self._lock:
                 if self._retriever is None:
-                    self._retriever = make_retriever(self.settings, self.db, self.index, embedder)
+                    self._retriever = make_retriever(
+                        self.settings, self.db, self.index, embedder, self.reranker()
+                    )
         return self._retriever
 
     def ingestor(self) -> Ingestor:

@@ -112,7 +112,7 @@ def test_configured_reranker_reorders_hits_by_its_score(model_dir: Path, tmp_pat
         retrieval=RetrievalSettings(rerank_model_path=model_dir, rerank_candidates=10),
     )
     assert isinstance(make_reranker(settings), CrossEncoderReranker)
-    retriever = make_retriever(settings, db, index, corpus.embedder)
+    retriever = make_retriever(settings, db, index, corpus.embedder, make_reranker(settings))
     assert isinstance(retriever, HybridRetriever)
     hits = retriever.search("pump", scope(), 4)
     assert len(hits) == 4 and all(h.rerank_score is not None for h in hits)
