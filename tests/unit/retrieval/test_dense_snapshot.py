@@ -126,3 +126,16 @@ def test_only_the_candidates_needed_are_fetched(tmp_path: Path) -> None:
     hits = retriever.search("filler valve inspection", SCOPE, 2)
     assert len(hits) == 2
     assert index.fetched == 4  # 2 x k, not the 60 fused candidates
+
+
+def test_saved_snapshot_of_another_embedders_vectors_is_not_reused(tmp_path: Path) -> None:
+    from core.embedder_stamp import EmbedderStamp
+
+    index = InMemoryVectorIndex()
+    add(index, [make_chunk("D1", "v1", 0, "pump seal leak")])
+    index.set_embedder_stamp(EmbedderStamp(model_id="model-a", dimension=64))
+    BM25Snapshot.from_index(index, 3, vectors=True).save(tmp_path / "g3")
+    loaded = BM25Snapshot.load(tmp_path / "g3", vectors=True, embedder="model-a")
+    assert loaded is not None and loaded.embedder == "model-a" and loaded.vectors is not None
+    assert BM25Snapshot.load(tmp_path / "g3", vectors=True, embedder="model-b") is None
+    assert BM25Snapshot.load(tmp_path / "g3", vectors=False, embedder="model-b") is not None
