@@ -121,6 +121,9 @@ class UISettings(BaseModel):
     stream_delay_s: float = Field(default=0.02, ge=0.0, description="Pause between sentences")
     max_download_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
     review_page_size: int = Field(default=200, ge=1, description="Interactions listed at once")
+    warm_on_start: bool = Field(
+        default=True, description="Load the model and index snapshot before the server listens"
+    )
 
 
 class AnswerSettings(BaseModel):
@@ -155,6 +158,22 @@ class AnswerSettings(BaseModel):
     )
     prompt_version: str = "v1"
     max_question_chars: int = 2000
+    reader_threshold: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Reader answerer: abstain when the best hit's reader probability is below",
+    )
+    reader_candidates: int = Field(default=8, ge=1, le=50, description="Hits the reader scores")
+    reader_source_ratio: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="Other hits quoted when within this share of the best",
+    )
+    reader_unit_margin: float = Field(
+        default=2.0, ge=0.0, description="Units quoted when their logit is this close to the best"
+    )
 
 
 class IngestSettings(BaseModel):

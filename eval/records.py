@@ -43,6 +43,9 @@ class CaseResult(BaseModel):
     citations: list[SourceRecord] = Field(default_factory=list)
     answer: str = ""
     abstained: bool = False
+    support_score: float | None = Field(
+        default=None, description="The answerer's support (reader probability or lexical score)"
+    )
     search_ms: float = 0.0
     ask_ms: float = 0.0
     doc_type: str = NO_DOC_TYPE

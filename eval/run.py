@@ -87,6 +87,7 @@ def run_case(
         result.ask_ms = round((time.perf_counter() - started) * 1000, 3)
         result.answer = answered.answer.answer
         result.abstained = answered.answer.abstained
+        result.support_score = answered.answer.support_score
         result.citations = citation_records(components, answered.answer.citations)
     except PlantCopilotError as exc:
         result.error = f"{type(exc).__name__}: {exc}"

@@ -32,12 +32,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from core.chunk_text import chunk_header
 from core.models import Block, BlockKind, Chunk, DocumentMeta
 from core.settings import ChunkingSettings
 from ingestion.safety import detect_safety_notices
-
-HEADER_SEPARATOR = " — "
-"""Between the document title and the section path in the header line."""
 
 _WHOLE_KINDS = frozenset({BlockKind.TABLE, BlockKind.RECORD})
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
@@ -53,22 +51,6 @@ class _Piece:
     section_path: tuple[str, ...]
     page: int | None
     row: int | None = None
-
-
-def chunk_header(title: str, section_path: Sequence[str]) -> str:
-    """``Title — Section > Subsection``; the path's first element is dropped if it is the title."""
-    path = list(section_path)
-    if path and _norm(path[0]) == _norm(title):
-        path = path[1:]
-    parts = [title.strip()] if title.strip() else []
-    if path:
-        parts.append(" > ".join(path))
-    return HEADER_SEPARATOR.join(parts)
-
-
-def _norm(text: str) -> str:
-    """Case- and whitespace-insensitive form for comparisons."""
-    return " ".join(text.split()).casefold()
 
 
 def chunk_id(version_key: str, ordinal: int, text: str) -> str:

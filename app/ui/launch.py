@@ -28,13 +28,15 @@ STREAMLIT_FLAGS: dict[str, str] = {
 
 
 def streamlit_argv(port: int = 8501, address: str = "127.0.0.1") -> list[str]:
-    """``python -m streamlit run app/ui/main.py`` with the offline, loopback-only flags.
+    """``python -m app.ui.serve run app/ui/main.py`` with the offline, loopback-only flags.
+
+    ``app.ui.serve`` warms the components, then runs Streamlit's own command line in-process.
 
     A manually set ``server.address`` also stops Streamlit from looking up the machine's
     external IP (it asks checkip.amazonaws.com when headless and no address is set).
     """
     flags = {**STREAMLIT_FLAGS, "server.port": str(port), "server.address": address}
-    argv = [sys.executable, "-m", "streamlit", "run", str(MAIN_SCRIPT)]
+    argv = [sys.executable, "-m", "app.ui.serve", "run", str(MAIN_SCRIPT)]
     argv += [f"--{key}={value}" for key, value in flags.items()]
     return argv
 

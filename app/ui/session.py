@@ -20,7 +20,10 @@ _override: Components | None = None
 
 
 def use_components(components: Components | None) -> None:
-    """Make the app use these components (tests); None goes back to the configured ones."""
+    """Make the app use these components; None goes back to the configured ones.
+
+    Tests pass their own; ``app.ui.serve`` passes the ones it built and warmed at start-up.
+    """
     global _override
     _override = components
 

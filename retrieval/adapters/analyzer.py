@@ -14,7 +14,10 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN
+
+from retrieval.adapters.bm25s_import import bm25s
+
+STOPWORDS_EN = bm25s.stopwords.STOPWORDS_EN
 
 ANALYZER_VERSION = "plant-1"
 """Stored with every persisted keyword index; a change forces a rebuild."""

@@ -17,17 +17,21 @@ import json
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-import bm25s
 import numpy as np
-from bm25s.tokenization import Tokenized
 
 from core.db.engine import Database
 from core.models import AccessScope, Role
 from core.ports import RankedId, ScoredChunk, VectorIndex
 from retrieval.adapters.analyzer import ANALYZER_VERSION, analyze, query_terms
+from retrieval.adapters.bm25s_import import bm25s
 from retrieval.dense_matrix import build_matrix, top_k
 from retrieval.keyword_index import SyncedKeywordIndex
+
+Tokenized = bm25s.tokenization.Tokenized
+BM25Model = Any
+"""A ``bm25s.BM25`` (bm25s is untyped, and imported through ``bm25s_import``)."""
 
 _ROLES = tuple(Role)
 _ROLE_BIT = {role: np.uint8(1 << i) for i, role in enumerate(_ROLES)}
@@ -44,7 +48,7 @@ class BM25Snapshot:
 
     def __init__(
         self,
-        model: bm25s.BM25 | None,
+        model: BM25Model | None,
         chunk_ids: list[str],
         labels: dict[str, list[str]],
         arrays: dict[str, np.ndarray],
@@ -187,14 +191,17 @@ class BM25Snapshot:
                 arrays = {name: npz[name] for name in npz.files}
             if not set(_ARRAY_NAMES) <= set(arrays):
                 return None
-            matrix = np.load(directory / _VECTORS) if (directory / _VECTORS).exists() else None
+            # Memory-mapped: a cold process (one CLI ask) reads only the pages it touches, and
+            # several app processes on one machine share the page cache instead of copies.
+            vectors_file = directory / _VECTORS
+            matrix = np.load(vectors_file, mmap_mode="r") if vectors_file.exists() else None
             if vectors and (matrix is None or "has_vector" not in arrays):
                 return None
             if vectors and embedder is not None and meta.get("embedder") != embedder:
                 return None
             model = None
             if meta["chunk_ids"]:
-                model = bm25s.BM25.load(str(directory / _MODEL), load_corpus=False)
+                model = bm25s.BM25.load(str(directory / _MODEL), load_corpus=False, mmap=True)
         except (OSError, ValueError, KeyError):
             return None
         labels = {key: list(values) for key, values in meta["labels"].items()}
@@ -211,7 +218,7 @@ def _audience_bits(audience: Iterable[Role]) -> int:
 
 def build_bm25(
     corpus_tokens: list[list[str]], k1: float = 1.5, b: float = 0.75
-) -> bm25s.BM25 | None:
+) -> BM25Model | None:
     """A Lucene-variant BM25 over analysed texts (scores are 0 for texts sharing no term with
     the query). ``k1``/``b`` are bm25s' defaults unless given (the BEIR benchmark tunes them).
 
@@ -227,7 +234,7 @@ def build_bm25(
 
 
 def query_scores(
-    model: bm25s.BM25, question: str, weight_mask: np.ndarray | None = None
+    model: BM25Model, question: str, weight_mask: np.ndarray | None = None
 ) -> np.ndarray | None:
     """BM25 score of every indexed text for ``question`` (analysed like the texts, each
     distinct term once), multiplied by ``weight_mask``; None when no term is in the vocabulary."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-import sys
 from typing import Any
 
 _LOG = os.environ.get("E2E_NETWORK_LOG", "")
@@ -61,14 +60,13 @@ def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def main() -> None:
-    """Install the guard, then hand over to Streamlit's command line."""
+    """Install the guard, then hand over to the app's server entry (warm-up, then Streamlit)."""
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = _guarded_getaddrinfo
-    from streamlit.web.cli import main as streamlit_main
+    from app.ui.serve import main as serve_main
 
-    sys.argv = ["streamlit", *sys.argv[1:]]
-    streamlit_main()
+    serve_main()
 
 
 if __name__ == "__main__":

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from core.chunk_text import chunk_header
 from core.models import Block, BlockKind, DocumentMeta
 from core.settings import ChunkingSettings
-from ingestion.chunking import chunk_document, chunk_header, split_long_text
+from ingestion.chunking import chunk_document, split_long_text
 from ingestion.parsing import parse_file
 
 pytestmark = pytest.mark.unit

@@ -139,3 +139,25 @@ def test_saved_snapshot_of_another_embedders_vectors_is_not_reused(tmp_path: Pat
     assert loaded is not None and loaded.embedder == "model-a" and loaded.vectors is not None
     assert BM25Snapshot.load(tmp_path / "g3", vectors=True, embedder="model-b") is None
     assert BM25Snapshot.load(tmp_path / "g3", vectors=False, embedder="model-b") is not None
+
+
+def test_top_k_gives_the_same_rows_for_broad_and_narrow_masks() -> None:
+    rng = np.random.default_rng(7)
+    matrix = rng.standard_normal((400, 16)).astype(np.float32)
+    query = rng.standard_normal(16).astype(np.float32)
+    for share in (0.05, 0.2, 0.3, 0.9):  # below and above the full-product switch (25%)
+        mask = rng.random(400) < share
+        rows = np.flatnonzero(mask)
+        expected = rows[np.argsort(-(matrix[rows] @ query), kind="stable")][:5]
+        assert [r for r, _ in top_k(matrix, mask, query, 5)] == expected.tolist()
+
+
+def test_a_loaded_snapshot_memory_maps_its_vectors_and_searches_the_same(tmp_path: Path) -> None:
+    index = corpus_index()
+    built = BM25Snapshot.from_index(index, 1, vectors=True)
+    built.save(tmp_path / "snap")
+    loaded = BM25Snapshot.load(tmp_path / "snap", vectors=True)
+    assert loaded is not None and isinstance(loaded.vectors, np.memmap)
+    vector = EMB.embed_query("pump seal")
+    assert loaded.dense_search(vector, SCOPE, 5) == built.dense_search(vector, SCOPE, 5)
+    assert loaded.search("pump seal", SCOPE, 5) == built.search("pump seal", SCOPE, 5)

@@ -108,12 +108,12 @@ def test_demo_is_idempotent_and_prints_credentials(
     assert len(users_json(monkeypatch, capsys)) == 4
 
 
-def test_serve_execs_streamlit_offline_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_execs_the_warming_entry_offline_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, list[str], dict[str, str]]] = []
     monkeypatch.setattr("os.execvpe", lambda f, argv, env: calls.append((f, argv, env)))
     assert run(monkeypatch, "serve", "--port", "8600") == 0
     ((_, argv, env),) = calls
-    assert argv[1:5] == ["-m", "streamlit", "run", str(MAIN_SCRIPT)]
+    assert argv[1:5] == ["-m", "app.ui.serve", "run", str(MAIN_SCRIPT)]
     for flag in (
         "--server.port=8600",
         "--server.address=127.0.0.1",

@@ -1,0 +1,48 @@
+"""Offline threshold sweep: abstention re-decided from recorded support scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eval.threshold_sweep import best, decide, load_results, sweep
+from tests.unit.evaluation.factories import case, result, src
+
+pytestmark = pytest.mark.unit
+
+
+def recorded() -> list:
+    answerable = [
+        result(case(f"a{i}"), [src("DOC-A")], abstained=False, support_score=p)
+        for i, p in enumerate((0.9, 0.8, 0.6, 0.3))
+    ]
+    refused = [
+        result(case(f"u{i}", answerable=False), [src("DOC-B")], abstained=False, support_score=p)
+        for i, p in enumerate((0.7, 0.2, 0.1))
+    ]
+    return answerable + refused
+
+
+def test_decide_turns_answers_below_the_threshold_into_abstentions() -> None:
+    decided = {r.case.id: r for r in decide(recorded(), 0.5)}
+    assert not decided["a2"].abstained and decided["a3"].abstained
+    assert decided["a3"].citations == [] and decided["u1"].abstained and not decided["u0"].abstained
+
+
+def test_sweep_trades_answered_for_refused_and_best_balances_them() -> None:
+    rows = {r.threshold: r for r in sweep(recorded(), 0.25)}
+    assert rows[0.0].answered_rate == 1.0 and rows[0.0].abstention_recall == 0.0
+    assert rows[1.0].answered_rate == 0.0 and rows[1.0].abstention_recall == 1.0
+    assert rows[0.5].first_citation_doc == 0.75
+    chosen = best(list(rows.values()))
+    # 0.5: answered 0.75, refused 0.67 (min 0.67) beats 0.75: answered 0.5, refused 1.0
+    assert chosen.threshold == 0.5
+
+
+def test_load_refuses_cases_without_a_support_score(tmp_path: Path) -> None:
+    path = tmp_path / "cases.jsonl"
+    bad = result(case("a"), [src("DOC-A")])
+    path.write_text(bad.model_dump_json() + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="no support_score"):
+        load_results([path])
