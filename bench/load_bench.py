@@ -2,7 +2,7 @@
 concurrent clients, embedded (SQLite + on-disk Chroma) and server mode (PostgreSQL + Chroma
 over HTTP).
 
-Usage:  .venv/bin/python bench/load_bench.py [--embedder minilm|hashing] [--clients 1,5,20]
+Usage:  .venv/bin/python bench/load_bench.py [--embedder minilm|onnx|hashing] [--clients 1,5,20]
                                              [--seconds 20] [--modes embedded,server]
                                              [--processes 1,2] [--json]
 
@@ -254,7 +254,7 @@ def table(cells: list[Cell]) -> str:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--embedder", choices=["minilm", "hashing"], default="minilm")
+    parser.add_argument("--embedder", choices=["minilm", "onnx", "hashing"], default="minilm")
     parser.add_argument(
         "--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 5, 20]
     )

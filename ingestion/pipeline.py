@@ -18,7 +18,6 @@ import numpy as np
 
 from core.db.engine import Database
 from core.db.locks import exclusive_lock
-from core.errors import EmbedderMismatchError
 from core.models import DocType, DocumentStatus
 from core.policy import AccessPolicy
 from core.ports import Embedder, VectorIndex
@@ -38,7 +37,7 @@ from ingestion.plan import (
 )
 from ingestion.prefetch import Prefetcher
 from ingestion.progress import NullProgress, Progress
-from ingestion.reembed import claim_or_check, needs_reembedding, reembed_all
+from ingestion.reembed import claim_or_check, reembed_if_needed
 from ingestion.report import IngestReport
 from ingestion.verify import verify_index
 from ingestion.writer import NewVersion, remove_versions, repair, write_versions
@@ -141,7 +140,12 @@ class Ingestor:
             flags = MetaOverrides(site=site_id, doc_type=DocType(doc_type), doc_id=doc_id)
             sources.append(Source(path=path, root=path.parent, flags=flags))
         check = verify_index(self._db, self._index(), site)  # the registry is the truth
-        reembedded = self._reembed(site) if full else 0
+        # another embedder built the index: re-embed it in place, then the rebuild may reuse
+        reembedded = (
+            reembed_if_needed(self._db, self._index(), self._embedder_factory(), site)
+            if full
+            else 0
+        )
         report = self._run(
             sources, "reindex", "", site, full, progress, check.incomplete, reuse=reembedded > 0
         )
@@ -186,19 +190,6 @@ class Ingestor:
         self._process(todo, report, progress, reuse=reuse or not full)
         report.elapsed_s = round(time.perf_counter() - started, 3)
         return report
-
-    def _reembed(self, site: str | None) -> int:
-        """Before a full reindex: re-embed the whole index in place when another embedder built
-        it (then the rebuild may reuse those fresh vectors); 0 when nothing needed it."""
-        embedder = self._embedder_factory()
-        if not needs_reembedding(self._index(), embedder):
-            return 0
-        if site is not None:
-            raise EmbedderMismatchError(
-                f"the index was built with another embedder than {embedder.model_id}: "
-                "re-embed all sites with `plant-copilot reindex --full` (without --site)"
-            )
-        return reembed_all(self._db, self._index(), embedder)
 
     def _finish(self, report: IngestReport) -> IngestReport:
         if report.run_id is not None:

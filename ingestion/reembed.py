@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from core.db.engine import Database
 from core.embedder_stamp import EmbedderStamp, recorded_stamp, require_compatible, stamp_of
+from core.errors import EmbedderMismatchError
 from core.ports import Embedder, VectorIndex
 from core.registry import bump_generation
 
@@ -67,3 +68,19 @@ def reembed_all(db: Database, index: VectorIndex, embedder: Embedder) -> int:
         bump_generation(session)
     index.set_embedder_stamp(stamp_of(embedder))
     return done
+
+
+def reembed_if_needed(
+    db: Database, index: VectorIndex, embedder: Embedder, site: str | None
+) -> int:
+    """Before a full reindex: re-embed the whole index in place when another embedder built it
+    (or a re-embedding was interrupted); 0 when nothing needed it. Refused for one site only:
+    the other sites' vectors would stay another model's."""
+    if not needs_reembedding(index, embedder):
+        return 0
+    if site is not None:
+        raise EmbedderMismatchError(
+            f"the index was built with another embedder than {embedder.model_id}: re-embed "
+            "all sites with `plant-copilot reindex --full` (without --site)"
+        )
+    return reembed_all(db, index, embedder)

@@ -20,6 +20,7 @@ from core.models import AccessScope, Chunk, DocType, DocumentMeta, Role
 from core.ports import Embedder, VectorIndex
 from core.registry import ensure_site, insert_staged
 from core.settings import EmbeddingSettings, RetrievalSettings, Settings
+from ingestion.reembed import claim_or_check
 from ingestion.writer import write_version
 from retrieval.embedders import HashingEmbedder
 from services.wiring import make_retriever
@@ -74,6 +75,7 @@ class Corpus:
         meta = self.meta(doc_id, texts, **kw)
         chunks = self.chunks(meta, texts, str(kw.get("section", "Procedure")))
         vectors = self.embedder.embed_documents([c.text for c in chunks])
+        claim_or_check(self.index, self.embedder)  # as ingestion does before writing
         write_version(self.db, self.index, meta, chunks, vectors, bool(kw.get("current", True)))
         return meta
 
@@ -83,6 +85,7 @@ class Corpus:
         chunks = self.chunks(meta, texts, "Procedure")
         with self.db.session() as s:
             insert_staged(s, meta, len(chunks))
+        claim_or_check(self.index, self.embedder)
         self.index.add(chunks, self.embedder.embed_documents(texts), current=True)
         return meta
 

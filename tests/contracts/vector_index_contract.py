@@ -160,3 +160,22 @@ class VectorIndexContract:
         expected = EMB.embed_documents([c.text for c in chunks])
         for chunk, vector in zip(chunks, expected, strict=True):
             assert np.allclose(got[chunk.chunk_id], vector, atol=1e-6)
+
+    def test_embedder_stamp_round_trips_and_set_embeddings_replaces_vectors(
+        self, index: VectorIndex
+    ) -> None:
+        from core.embedder_stamp import EmbedderStamp
+
+        assert index.embedder_stamp() is None
+        stamp = EmbedderStamp(model_id="model-a", dimension=64, complete=False)
+        index.set_embedder_stamp(stamp)
+        assert index.embedder_stamp() == stamp
+        chunk = make_chunk("D1", "v1", 0, "pump seal leak")
+        add(index, [chunk])
+        other = EMB.embed_documents(["gearbox coupling torque"])
+        index.set_embeddings([chunk.chunk_id], other)
+        assert np.allclose(dict(index.all_embeddings())[chunk.chunk_id], other[0], atol=1e-6)
+        [got] = index.get([chunk.chunk_id])
+        assert got.chunk == chunk and got.current  # text and metadata untouched
+        index.set_embedder_stamp(stamp.model_copy(update={"complete": True}))
+        assert index.embedder_stamp() == EmbedderStamp(model_id="model-a", dimension=64)

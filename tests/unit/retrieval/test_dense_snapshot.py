@@ -128,6 +128,19 @@ def test_only_the_candidates_needed_are_fetched(tmp_path: Path) -> None:
     assert index.fetched == 4  # 2 x k, not the 60 fused candidates
 
 
+def test_saved_snapshot_of_another_embedders_vectors_is_not_reused(tmp_path: Path) -> None:
+    from core.embedder_stamp import EmbedderStamp
+
+    index = InMemoryVectorIndex()
+    add(index, [make_chunk("D1", "v1", 0, "pump seal leak")])
+    index.set_embedder_stamp(EmbedderStamp(model_id="model-a", dimension=64))
+    BM25Snapshot.from_index(index, 3, vectors=True).save(tmp_path / "g3")
+    loaded = BM25Snapshot.load(tmp_path / "g3", vectors=True, embedder="model-a")
+    assert loaded is not None and loaded.embedder == "model-a" and loaded.vectors is not None
+    assert BM25Snapshot.load(tmp_path / "g3", vectors=True, embedder="model-b") is None
+    assert BM25Snapshot.load(tmp_path / "g3", vectors=False, embedder="model-b") is not None
+
+
 def test_top_k_gives_the_same_rows_for_broad_and_narrow_masks() -> None:
     rng = np.random.default_rng(7)
     matrix = rng.standard_normal((400, 16)).astype(np.float32)
