@@ -28,11 +28,12 @@ from pydantic import BaseModel, Field
 
 from core.errors import ParseError
 from core.models import Block
+from core.settings import apply_offline_env
 from ingestion import tabular
 from ingestion.elements import elements_to_blocks, first_title
 from ingestion.encoding import decode_text
 from ingestion.markup import markdown_extensions, number_html_lists, split_front_matter
-from ingestion.pdf import partition_pdf_file
+from ingestion.pdf import pdf_blocks
 from ingestion.plaintext import plain_text_blocks
 from ingestion.reasons import human_size, one_line
 from ingestion.spacy_model import prepare_unstructured
@@ -87,8 +88,10 @@ def _parse_html(path: Path) -> ParsedDocument:
 
 
 def _parse_pdf(path: Path) -> ParsedDocument:
-    """PDF with a text layer; blocks keep their page number."""
-    blocks = elements_to_blocks(partition_pdf_file(path), with_pages=True)
+    """PDF with a text layer, read page by page (:mod:`ingestion.pdf`); blocks keep their page
+    number. Only each page's elements are held, never the whole document's."""
+    apply_offline_env()
+    blocks = list(pdf_blocks(path))
     return ParsedDocument(blocks=blocks, title_hint=first_title(blocks))
 
 
@@ -145,9 +148,11 @@ _PARSERS: dict[str, Callable[[Path], ParsedDocument]] = {
     ".csv": _parse_csv,
     ".xlsx": _parse_xlsx,
 }
-# Plain text and plain-text mail are read without unstructured (``plaintext``); an HTML mail
-# prepares it in ``_parse_email``, so a .txt never pays unstructured's import and spaCy load.
-_NEEDS_UNSTRUCTURED = frozenset(SUPPORTED_EXTENSIONS - {".csv", ".xlsx", ".txt", ".eml"})
+# Plain text and plain-text mail are read without unstructured (``plaintext``), PDFs with
+# pdfminer and unstructured's light modules only (``pdf_reader``); an HTML mail prepares
+# unstructured in ``_parse_email``. Those formats never pay unstructured's partition imports
+# and the spaCy load.
+_NEEDS_UNSTRUCTURED = frozenset(SUPPORTED_EXTENSIONS - {".csv", ".xlsx", ".txt", ".eml", ".pdf"})
 
 
 def check_file(path: Path, max_bytes: int) -> str:
