@@ -50,6 +50,7 @@ WORD_MARGIN = 0.185
 """pdfminer word margin used by unstructured's fast strategy."""
 
 _NUMBERED_ITEM = re.compile(r"^\d+(\.|\))\s(.+)")
+_SIGNAL_WORD = re.compile(r"^(?:DANGER|WARNING|CAUTION|NOTICE|NOTE)\b", re.IGNORECASE)
 
 
 def edge_lines(path: Path) -> tuple[int, list[list[str]]]:
@@ -165,7 +166,10 @@ def _font_sizes(obj: Any) -> Counter[float]:
 
 def _is_display_line(text: str, size: float, body_size: float, lines: int) -> bool:
     """A short box (one or two lines) set clearly larger than the page's body text: a heading,
-    whatever its wording (``100 Maintenance``, ``Safety``)."""
+    whatever its wording (``100 Maintenance``, ``Safety``). A large safety signal word
+    (``DANGER``, ``WARNING: ...``) is a label, not a section."""
+    if _SIGNAL_WORD.match(text):
+        return False
     return body_size > 0 and size >= 1.2 * body_size and lines <= 2 and len(text) <= 120
 
 

@@ -91,6 +91,27 @@ def test_a_page_without_a_heading_continues_the_section_above(tmp_path: Path) ->
     assert page_two[0].section_path == ("1 Section number 1",)
 
 
+def test_large_type_is_a_heading_but_a_large_signal_word_is_not(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "e.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    height = A4[1]
+    for y, size, text in [
+        (0.80, 16, "Hydraulic accumulator"),
+        (0.75, 10, "The accumulator holds oil at 180 bar when the pump is off."),
+        (0.70, 16, "WARNING"),
+        (0.66, 10, "Dump the accumulator before opening any hydraulic line."),
+    ]:
+        pdf.setFont("Helvetica-Bold" if size > 10 else "Helvetica", size)
+        pdf.drawString(60, height * y, text)
+    pdf.save()
+    blocks = parse_file(path, 10**9).blocks
+    assert [b.text for b in blocks if b.kind is BlockKind.TITLE] == ["Hydraulic accumulator"]
+    assert all(b.section_path == ("Hydraulic accumulator",) for b in blocks)
+
+
 def test_reading_a_pdf_loads_neither_spacy_nor_the_partitioners(tmp_path: Path) -> None:
     path = _pdf_with_band_header(tmp_path / "d.pdf", 3)
     code = (
