@@ -1,15 +1,16 @@
 """Parse one plant document (SOP, manual, incident, work-order export) into typed blocks.
 
-``parse_file`` picks a parser by extension: unstructured partitioners for prose formats
-(``partition_md``, ``partition_html``, ``partition_pdf(strategy="fast")``, ``partition_docx``,
-``partition_email`` for HTML mail), :mod:`ingestion.plaintext` for plain text (.txt and
-text/plain mail: unstructured's ``partition_text`` glues headings and list items into one
-paragraph) and :mod:`ingestion.tabular` for CSV/XLSX exports.
+``parse_file`` picks a parser by extension: :mod:`ingestion.markdown_reader` for Markdown and
+HTML (their structure is explicit: no NLP guess needed), :mod:`ingestion.pdf` for PDFs (text
+layer, page by page), :mod:`ingestion.plaintext` for plain text (.txt and text/plain mail:
+unstructured's ``partition_text`` glues headings and list items into one paragraph),
+:mod:`ingestion.tabular` for CSV/XLSX exports, and unstructured's partitioners only for DOCX
+(``partition_docx``) and HTML mail (``partition_email``).
 
 Guarantees:
 
 * Offline: the unstructured telemetry opt-outs are set (:func:`core.settings.apply_offline_env`)
-  and spaCy is loaded from a package (:mod:`ingestion.spacy_model`) before any partitioner runs;
+  and spaCy is loaded from a package (:mod:`ingestion.spacy_model`) before a partitioner runs;
   e-mail attachments are not partitioned (an attachment could route to OCR models).
 * Text files in legacy encodings (cp1252, Latin-1, UTF-16 with BOM) are decoded, not rejected.
 * Every failure is a :class:`~core.errors.ParseError` with a one-line reason; no library
@@ -28,11 +29,13 @@ from pydantic import BaseModel, Field
 
 from core.errors import ParseError
 from core.models import Block
+from core.settings import apply_offline_env
 from ingestion import tabular
 from ingestion.elements import elements_to_blocks, first_title
 from ingestion.encoding import decode_text
-from ingestion.markup import markdown_extensions, number_html_lists, split_front_matter
-from ingestion.pdf import partition_pdf_file
+from ingestion.markdown_reader import html_blocks, markdown_blocks
+from ingestion.markup import number_html_lists, split_front_matter
+from ingestion.pdf import pdf_blocks
 from ingestion.plaintext import plain_text_blocks
 from ingestion.reasons import human_size, one_line
 from ingestion.spacy_model import prepare_unstructured
@@ -61,13 +64,11 @@ def _read_text(path: Path) -> str:
 
 
 def _parse_markdown(path: Path) -> ParsedDocument:
-    """Markdown: YAML front matter split off, ordered-list numbers kept."""
+    """Markdown: YAML front matter split off, read by :mod:`ingestion.markdown_reader`."""
     front_matter, body = split_front_matter(_read_text(path))
     if not body.strip():
         raise ParseError("no text after the YAML front matter")
-    from unstructured.partition.md import partition_md
-
-    blocks = elements_to_blocks(partition_md(text=body, extensions=markdown_extensions()))
+    blocks = markdown_blocks(body)
     return ParsedDocument(blocks=blocks, front_matter=front_matter, title_hint=first_title(blocks))
 
 
@@ -80,15 +81,15 @@ def _parse_text(path: Path) -> ParsedDocument:
 
 def _parse_html(path: Path) -> ParsedDocument:
     """HTML: decoded, ordered-list numbers written into the items, then partitioned."""
-    from unstructured.partition.html import partition_html
-
-    blocks = elements_to_blocks(partition_html(text=number_html_lists(_read_text(path))))
+    blocks = html_blocks(number_html_lists(_read_text(path)))
     return ParsedDocument(blocks=blocks, title_hint=first_title(blocks))
 
 
 def _parse_pdf(path: Path) -> ParsedDocument:
-    """PDF with a text layer; blocks keep their page number."""
-    blocks = elements_to_blocks(partition_pdf_file(path), with_pages=True)
+    """PDF with a text layer, read page by page (:mod:`ingestion.pdf`); blocks keep their page
+    number. Only each page's elements are held, never the whole document's."""
+    apply_offline_env()
+    blocks = list(pdf_blocks(path))
     return ParsedDocument(blocks=blocks, title_hint=first_title(blocks))
 
 
@@ -145,9 +146,11 @@ _PARSERS: dict[str, Callable[[Path], ParsedDocument]] = {
     ".csv": _parse_csv,
     ".xlsx": _parse_xlsx,
 }
-# Plain text and plain-text mail are read without unstructured (``plaintext``); an HTML mail
-# prepares it in ``_parse_email``, so a .txt never pays unstructured's import and spaCy load.
-_NEEDS_UNSTRUCTURED = frozenset(SUPPORTED_EXTENSIONS - {".csv", ".xlsx", ".txt", ".eml"})
+# Only DOCX (and an HTML mail, which prepares it in ``_parse_email``) goes through an
+# unstructured partitioner. Plain text is read by ``plaintext``, Markdown and HTML by
+# ``markdown_reader``, PDFs by ``pdf_reader`` (pdfminer and unstructured's light modules):
+# those never pay the partitioners' imports and the spaCy load (about 5 s per worker).
+_NEEDS_UNSTRUCTURED = frozenset({".docx"})
 
 
 def check_file(path: Path, max_bytes: int) -> str:

@@ -1,26 +1,28 @@
-"""PDF partitioning with unstructured's ``fast`` strategy, plus the checks it does not do.
+"""PDF text, page by page, with the checks and fixes a plain text-layer extraction lacks.
 
-Quirks of unstructured 0.27.32 handled here:
+Pages are read by :mod:`ingestion.pdf_reader` (pdfminer, the extraction of unstructured's
+``fast`` strategy without its spaCy classification) and cleaned one page at a time, so a
+400-page manual never becomes one element list. What is handled here:
 
-* ``partition_pdf`` swallows every text-extraction error (random bytes, a truncated file, a
-  missing pikepdf, and even a failed spaCy model download: the fast strategy classifies text
-  with spaCy too) and returns an empty list. An empty result is therefore diagnosed with pypdf
-  to give a precise reason: unreadable file, password-protected, or no text layer (scanned).
+* A file that yields no text is diagnosed with pypdf to give a precise reason: unreadable file,
+  password-protected, or no text layer (scanned); a pdfminer failure gives one line too.
 * The default pdfminer ``line_margin`` (0.5) merges a heading into the paragraph under it
   (``"1 Safety WARNING: ..."``), which hides section headings; 0.3 keeps them apart.
-* The fast strategy does not detect tables: each cell comes out as its own element, often a
+* Text-layer extraction does not detect tables: each cell comes out as its own element, often a
   ``Title``, which would corrupt the section path, and pdfminer may list the cells column by
   column. Lines are rebuilt from coordinates: two or more consecutive lines of two or more short
   elements become one ``Table`` element (``cell | cell`` lines), so a spec table stays whole and
   next to its heading.
-* The fast strategy's Title/NarrativeText guess misfires both ways on manuals: the wrapped last
-  line of a paragraph (``"rupture disc."``) becomes a Title and a numbered heading (``"2 Safety
-  and start-up"``) narrative text. Both corrupt section paths, which citations show, so titles are
-  re-decided by form (:func:`fix_headings`); PDF parent links are dropped with them (the
-  section is the last heading above, as on paper).
+* A Title/NarrativeText guess misfires both ways on manuals (unstructured's spaCy guess did: the
+  wrapped last line of a paragraph, ``"rupture disc."``, became a Title and a numbered heading,
+  ``"2 Safety and start-up"``, narrative text). Both corrupt section paths, which citations show,
+  so titles are decided by form (:func:`fix_headings`); PDF parent links are dropped with them
+  (the section is the last heading above, as on paper, across page breaks too).
 * Page furniture at page edges is dropped (page numbers; lines repeated verbatim on most pages
   of a 3+ page document, i.e. running headers and footers); otherwise it would be taken for a
   section title on every page. This runs after table recovery, so numeric cells are safe.
+  "Most pages" needs the whole document: a first pass reads only the page edges (pdfium, about
+  1 ms a page) before the pages are streamed.
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ParseError
-from ingestion.reasons import one_line
+from core.models import Block, BlockKind
+from ingestion.elements import elements_to_blocks
 from ingestion.safety import detect_safety_notices
-from ingestion.spacy_model import prepare_unstructured
 
 PDF_LINE_MARGIN = 0.3
 """pdfminer line margin: lines closer than this (in line heights) join one text box."""
@@ -46,64 +48,70 @@ MAX_CELL_CHARS = 200
 """Longer elements are paragraphs, never table cells."""
 
 
-def partition_pdf_file(path: Path) -> list[Any]:
-    """Partition ``path`` (strategy ``fast``) into cleaned unstructured elements.
+def pdf_blocks(path: Path) -> Iterator[Block]:
+    """Blocks of ``path`` page by page; a page that starts without a heading continues the
+    section of the last heading above (as on paper)."""
+    current: tuple[str, ...] = ()
+    for page in iter_pdf_pages(path):
+        for block in elements_to_blocks(page, with_pages=True):
+            if block.kind is BlockKind.TITLE:
+                current = block.section_path
+            elif not block.section_path:
+                block = block.model_copy(update={"section_path": current})
+            yield block
 
-    Raises :class:`ParseError` with a one-line reason when the file is not a readable PDF or has
-    no text layer.
+
+def iter_pdf_pages(path: Path) -> Iterator[list[Any]]:
+    """Cleaned unstructured elements of ``path``, one page at a time.
+
+    Memory is bounded by a page: pages are read, fixed (tables, furniture, headings) and handed
+    on in turn. Running headers and footers are recognised from a first pass over the page edges
+    (:func:`ingestion.pdf_reader.edge_lines`). Raises :class:`ParseError` with a one-line reason
+    when the file is not a readable PDF or has no text layer.
     """
+    from ingestion.pdf_reader import (
+        diagnose_empty_pdf,
+        diagnose_unreadable_pdf,
+        edge_lines,
+        iter_page_elements,
+    )
+
     with path.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF-" not in head:
         raise ParseError("not a readable PDF: no %PDF- header (not a PDF file)")
     if importlib.util.find_spec("pikepdf") is None:
         raise ParseError("PDF support is incomplete: the pikepdf package is not installed")
-    prepare_unstructured()
-    from unstructured.partition.pdf import partition_pdf
-
-    with _quiet_pypdf():
+    page_count, edges = edge_lines(path)
+    repeated = repeated_keys(edges, page_count)
+    found_text = False
+    with _quiet_pdf_logs():
         try:
-            elements = partition_pdf(
-                filename=str(path),
-                strategy="fast",
-                languages=["eng"],
-                pdfminer_line_margin=PDF_LINE_MARGIN,
-            )
+            for elements in iter_page_elements(path, PDF_LINE_MARGIN):
+                found_text = found_text or any(str(el.text).strip() for el in elements)
+                page = merge_table_rows(elements)
+                yield fix_headings(drop_furniture_on_page(page, repeated))
+        except ParseError:
+            raise
         except Exception as exc:
-            raise ParseError(f"not a readable PDF: {one_line(exc)}") from None
-        if not any(str(el.text).strip() for el in elements):
-            raise ParseError(diagnose_empty_pdf(path))
-    return fix_headings(drop_page_furniture(merge_table_rows(elements)))
+            raise ParseError(diagnose_unreadable_pdf(path, exc)) from None
+    if not found_text:
+        raise ParseError(diagnose_empty_pdf(path))
 
 
 @contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """Silence pypdf's warnings ("EOF marker not found"...): failures are reported by us."""
-    pypdf_logger = logging.getLogger("pypdf")
-    level = pypdf_logger.level
-    pypdf_logger.setLevel(logging.ERROR)
+def _quiet_pdf_logs() -> Iterator[None]:
+    """Silence pypdf's and pdfminer's warnings ("EOF marker not found"...): failures are
+    reported by us, with a reason."""
+    loggers = [logging.getLogger(name) for name in ("pypdf", "pdfminer")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
     try:
         yield
     finally:
-        pypdf_logger.setLevel(level)
-
-
-def diagnose_empty_pdf(path: Path) -> str:
-    """Explain why a PDF gave no text: unreadable, encrypted, extraction failure, or scanned."""
-    import pypdf
-
-    try:
-        reader = pypdf.PdfReader(str(path))
-        if reader.is_encrypted and not reader.decrypt(""):
-            return "not a readable PDF: it is password-protected"
-        if len(reader.pages) == 0:
-            return "not a readable PDF: it has no pages"
-        has_text = any(page.extract_text().strip() for page in reader.pages)
-    except Exception as exc:
-        return f"not a readable PDF: damaged or truncated file ({one_line(exc)})"
-    if has_text:
-        return "not a readable PDF: text extraction failed (damaged or unusual file)"
-    return "no extractable text (scanned or image-only PDF; OCR is not supported)"
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 _PAGE_NUMBER = re.compile(
@@ -117,13 +125,35 @@ def _furniture_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _edge_elements(elements: Sequence[Any]) -> list[Any]:
-    """The first two and last two elements of every page: where headers and footers sit."""
-    by_page: dict[int, list[Any]] = defaultdict(list)
-    for el in elements:
-        by_page[el.metadata.page_number].append(el)
-    edges = {id(el): el for page in by_page.values() for el in (*page[:2], *page[-2:])}
-    return list(edges.values())
+def _edges(page: Sequence[Any]) -> list[Any]:
+    """The first two and last two elements of a page: where headers and footers sit."""
+    return list({id(el): el for el in (*page[:2], *page[-2:])}.values())
+
+
+def _may_be_furniture(text: str) -> bool:
+    """Short, and not a safety notice (those are never dropped)."""
+    return len(text) <= MAX_CELL_CHARS and not detect_safety_notices(text)
+
+
+def repeated_keys(pages: Sequence[Sequence[str]], page_count: int) -> frozenset[str]:
+    """Lines found at the edges of more than half of the pages of a 3+ page document."""
+    seen: dict[str, set[int]] = defaultdict(set)
+    for number, lines in enumerate(pages, start=1):
+        for line in lines:
+            if line.strip() and _may_be_furniture(line):
+                seen[_furniture_key(line)].add(number)
+    return frozenset(key for key, on in seen.items() if len(on) * 2 > page_count >= 3)
+
+
+def drop_furniture_on_page(page: Sequence[Any], repeated: frozenset[str]) -> list[Any]:
+    """Drop the page's edge elements that are page numbers or ``repeated`` lines."""
+    furniture = {
+        id(el)
+        for el in _edges(page)
+        if _PAGE_NUMBER.match(el.text)
+        or (_furniture_key(el.text) in repeated and _may_be_furniture(el.text))
+    }
+    return [el for el in page if id(el) not in furniture]
 
 
 def drop_page_furniture(elements: Sequence[Any]) -> list[Any]:
@@ -131,19 +161,16 @@ def drop_page_furniture(elements: Sequence[Any]) -> list[Any]:
     documents of three pages or more, identical lines on most pages (running headers/footers).
 
     Headings that merely look alike (``3 Lubrication``, ``4 Seals``) are kept; safety notices
-    are never dropped.
+    are never dropped. This whole-document form takes the edges from the elements themselves;
+    :func:`iter_pdf_pages` takes them from a first pass over the file and works page by page.
     """
-    edges = _edge_elements(elements)
-    all_pages = {el.metadata.page_number for el in elements}
-    pages: dict[str, set[int]] = defaultdict(set)
-    for el in edges:
-        if len(el.text) <= MAX_CELL_CHARS and not detect_safety_notices(el.text):
-            pages[_furniture_key(el.text)].add(el.metadata.page_number)
-    repeated = {key for key, seen in pages.items() if len(seen) * 2 > len(all_pages) >= 3}
-    furniture = {
-        id(el) for el in edges if _PAGE_NUMBER.match(el.text) or _furniture_key(el.text) in repeated
-    }
-    return [el for el in elements if id(el) not in furniture]
+    by_page: dict[int, list[Any]] = defaultdict(list)
+    for el in elements:
+        by_page[el.metadata.page_number].append(el)
+    numbers = sorted(by_page)
+    edges = [[el.text for el in _edges(by_page[n])] for n in numbers]
+    repeated = repeated_keys(edges, len(numbers))
+    return [el for n in numbers for el in drop_furniture_on_page(by_page[n], repeated)]
 
 
 _NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.!?;:]{2,80}$")

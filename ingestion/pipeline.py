@@ -43,6 +43,8 @@ from ingestion.verify import verify_index
 from ingestion.writer import NewVersion, remove_versions, repair, write_versions
 
 WINDOW_CHUNKS = 256
+PREFETCH_CHUNKS = 4096
+"""At most this many parsed chunks wait for the model (a few 400-page manuals, ~13 MB)."""
 _SERVED = [DocumentStatus.CURRENT.value, DocumentStatus.SUPERSEDED.value]
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -68,6 +70,11 @@ def _rebuild(item: PlannedDoc, run_id: int | None) -> PlannedDoc:
         return item
     meta = item.meta.model_copy(update={"build": f"r{run_id}"})
     return item.model_copy(update={"meta": meta})
+
+
+def _chunk_count(result: Prepared | str) -> int:
+    """Weight of a parsed document in the prefetch buffer: its chunks (a failure weighs 0)."""
+    return len(result.chunks) if isinstance(result, Prepared) else 0
 
 
 def _rechoose(group: list[Prepared]) -> list[Prepared]:
@@ -224,7 +231,9 @@ class Ingestor:
     ) -> None:
         window: list[Prepared] = []
         group: list[Prepared] = []
-        with Prefetcher(todo, self._prepare_in(pool)) as parsed:
+        with Prefetcher(
+            todo, self._prepare_in(pool), weigh=_chunk_count, budget=PREFETCH_CHUNKS
+        ) as parsed:
             while not parsed.finished:
                 got = parsed.poll(block=not window)
                 if got is None:

@@ -3,7 +3,7 @@
 Why this module exists
 ----------------------
 unstructured 0.27 classifies text elements (Title vs NarrativeText) with spaCy. The first time a
-text, Markdown, HTML, DOCX or e-mail file is partitioned, ``unstructured.nlp.tokenize._get_nlp()``
+DOCX or HTML e-mail file is partitioned, ``unstructured.nlp.tokenize._get_nlp()``
 calls ``_load_spacy_model()``, which does ``spacy.load("en_core_web_sm")`` and, when that package
 is missing, *downloads* the model wheel from GitHub and installs it into site-packages. Plant
 Copilot runs on machines that reach package registries only at install time and nothing at run
@@ -18,9 +18,9 @@ fails loudly with an actionable message if the package is missing. ``spacy.blank
 rejected: it runs, but has no tagger or parser, so titles are misclassified.
 
 :func:`prepare_unstructured` (offline environment + this patch) is idempotent and is called by
-:func:`ingestion.parsing.parse_file` before any partitioner runs, PDF included: the PDF ``fast``
-strategy also classifies text with spaCy, and there a failed download is swallowed and the PDF
-silently yields no elements. It raises :class:`RuntimeError` if unstructured's internals changed
+:func:`ingestion.parsing.parse_file` before an unstructured partitioner runs: DOCX and HTML mail
+(Markdown, HTML, PDF and plain text have their own readers and never load spaCy; unstructured's
+PDF ``fast`` strategy, no longer used, swallowed a failed download and yielded no elements). It raises :class:`RuntimeError` if unstructured's internals changed
 (the function it patches no longer exists): better to fail at start than to download.
 """
 

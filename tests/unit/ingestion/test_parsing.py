@@ -220,12 +220,12 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_library_exceptions_are_wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import unstructured.partition.md as md_module
+    import ingestion.parsing as parsing_module
 
-    def explode(**_: object) -> None:
+    def explode(*_: object, **__: object) -> None:
         raise ValueError("boom\nwith a second line")
 
-    monkeypatch.setattr(md_module, "partition_md", explode)
+    monkeypatch.setattr(parsing_module, "markdown_blocks", explode)
     path = _write(tmp_path, "note.md", b"Some text.\n")
     with pytest.raises(ParseError, match=r"^not a readable md file: boom with a second line$"):
         parse_file(path, LIMIT)
