@@ -33,6 +33,14 @@ _KNOWN_KEYS = {
     "assets",
 }
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it (8x faster: metadata of every file is read on every
+run, 10,000+ files at a real site), else the pure-Python one; both accept the same YAML."""
+
+
+def _load_yaml(text: str) -> object:
+    return yaml.load(text, Loader=_LOADER)
+
 
 class MetaOverrides(BaseModel):
     """Metadata given on the command line; wins over every other source."""
@@ -50,7 +58,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not match:
         return {}, text
     try:
-        data = yaml.safe_load(match.group(1)) or {}
+        data = _load_yaml(match.group(1)) or {}
     except yaml.YAMLError as exc:
         raise MetadataError(f"front matter is not valid YAML: {_first_line(exc)}") from exc
     if not isinstance(data, dict):
@@ -68,7 +76,7 @@ def read_declared(path: Path) -> tuple[dict[str, Any], bytes]:
     if sidecar.exists():
         raw = sidecar.read_bytes()
         try:
-            data = yaml.safe_load(raw.decode("utf-8", errors="replace")) or {}
+            data = _load_yaml(raw.decode("utf-8", errors="replace")) or {}
         except yaml.YAMLError as exc:
             raise MetadataError(
                 f"sidecar {sidecar.name} is not valid YAML: {_first_line(exc)}"

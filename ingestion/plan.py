@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict
 
 from core.db.engine import Database
 from core.errors import DocumentError
-from core.models import DocumentMeta, file_sha256
+from core.models import DocumentMeta, DocumentStatus, file_sha256
 from core.policy import AccessPolicy
-from core.registry import current_row, ensure_site, served_row_with_content
+from core.registry import ServedVersion, ensure_site, kept_versions
 from ingestion.metadata import MetaOverrides, resolve_metadata
 from ingestion.report import IngestReport
 
@@ -109,23 +109,30 @@ def decide(db: Database, planned: list[PlannedDoc], report: IngestReport) -> lis
     for item in planned:
         groups[item.meta.doc_id].append(item)
     with db.session() as session:
-        for item in planned:
-            if ensure_site(session, item.meta.site) and item.meta.site not in report.sites_created:
-                report.sites_created.append(item.meta.site)
-        for doc_id, items in groups.items():
-            items.sort(key=lambda i: revision_order(i.meta.effective_date, i.meta.revision))
-            current = current_row(session, doc_id)
-            best = revision_order(current.effective_date, current.revision) if current else None
-            for item in items:
-                item.unchanged = served_row_with_content(session, item.meta) is not None
-                item.is_new_doc = current is None
-                order = revision_order(item.meta.effective_date, item.meta.revision)
-                item.not_older_than_current = best is None or order >= best
-            choose_current(items)
+        for site in sorted({item.meta.site for item in planned}):
+            if ensure_site(session, site) and site not in report.sites_created:
+                report.sites_created.append(site)
+        served = kept_versions(session, list(groups))
+    for doc_id, items in groups.items():
+        _mark(items, served.get(doc_id, []))
     return sorted(
         planned,
         key=lambda i: (i.meta.doc_id, revision_order(i.meta.effective_date, i.meta.revision)),
     )
+
+
+def _mark(items: list[PlannedDoc], served: list[ServedVersion]) -> None:
+    """Mark one doc_id's planned revisions against its registry rows (current or superseded)."""
+    items.sort(key=lambda i: revision_order(i.meta.effective_date, i.meta.revision))
+    current = next((v for v in served if v.status == DocumentStatus.CURRENT.value), None)
+    best = revision_order(current.effective_date, current.revision) if current else None
+    known = {(v.revision, v.content_hash) for v in served}
+    for item in items:
+        item.unchanged = (item.meta.revision, item.meta.content_hash) in known
+        item.is_new_doc = current is None
+        order = revision_order(item.meta.effective_date, item.meta.revision)
+        item.not_older_than_current = best is None or order >= best
+    choose_current(items)
 
 
 _CHEAP_TO_PARSE = {".csv", ".xlsx"}
