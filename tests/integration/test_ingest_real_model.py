@@ -35,7 +35,7 @@ def test_second_cli_run_embeds_nothing_and_serves_real_vectors(real_corpus_home:
     assert report["documents"]["unchanged"] >= 40
 
     components = build(Settings(_env_file=None, home=real_corpus_home / "home"))  # type: ignore[call-arg]
-    assert components.embedder().model_id == "all-MiniLM-L6-v2"
+    assert components.embedder().model_id == "all-MiniLM-L6-v2-onnx-int8"  # the default
     scope = AccessScope(role=Role.OPERATOR, sites=frozenset({"brookfield"}))
     hits = components.index.query(
         components.embedder().embed_query("how do I clear a bottle jam on the filler"), scope, 5
