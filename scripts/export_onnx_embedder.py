@@ -19,7 +19,6 @@ rebuilds). Export is deterministic: a rebuild gives byte-identical files (checke
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import sys
@@ -31,6 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.models import file_sha256
 from core.settings import apply_offline_env, default_onnx_dir
 from retrieval.adapters.minilm import packaged_model_path
 from retrieval.adapters.onnx_minilm import (
@@ -48,15 +48,6 @@ CHECK_SENTENCES = [
     "What gloves do I need for the caustic wash?",
     "word " * 400,
 ]
-
-
-def sha256(path: Path) -> str:
-    """Hex digest of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def versions() -> dict[str, str]:
@@ -171,7 +162,8 @@ def build(out_dir: Path, model_dir: Path) -> dict[str, Any]:
             (work / name).replace(out_dir / name)
     return {
         "files": {
-            n: {"sha256": sha256(out_dir / n), "bytes": (out_dir / n).stat().st_size} for n in files
+            n: {"sha256": file_sha256(out_dir / n), "bytes": (out_dir / n).stat().st_size}
+            for n in files
         },
         "min_cosine_to_torch": cosines,
     }
@@ -185,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     apply_offline_env()
     model_dir = packaged_model_path()
-    source = {"weights_sha256": sha256(model_dir / "model.safetensors"), **versions()}
+    source = {"weights_sha256": file_sha256(model_dir / "model.safetensors"), **versions()}
     manifest_path = args.out / "manifest.json"
     if not args.force and manifest_path.is_file():
         old = json.loads(manifest_path.read_text(encoding="utf-8"))

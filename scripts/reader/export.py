@@ -8,21 +8,13 @@ onnxruntime and tokenizers (``retrieval/adapters/reader_onnx.py``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+from core.models import file_sha256
 
 
 def export_onnx(model: Any, tokenizer: Any, out: Path) -> None:
@@ -65,7 +57,7 @@ def write_model_dir(
         card["fp32_bytes"] = fp32.stat().st_size
     shutil.copyfile(base_path / "tokenizer.json", out_dir / "tokenizer.json")
     card["files"] = {
-        name: {"sha256": sha256(out_dir / name), "bytes": (out_dir / name).stat().st_size}
+        name: {"sha256": file_sha256(out_dir / name), "bytes": (out_dir / name).stat().st_size}
         for name in ("model.onnx", "tokenizer.json")
     }
     (out_dir / "reader.json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
