@@ -88,7 +88,7 @@ class OnnxMiniLMEmbedder:
                             f"build it with `{BUILD_COMMAND} --out {self._dir}` (or `make install`)"
                         )
                 self._tokenizer = _tokenizer(self._dir / TOKENIZER_FILE)
-                self._session = _session(self.model_file, self._threads)
+                self._session = cpu_session(self.model_file, self._threads)
         return self._session, self._tokenizer
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
@@ -126,8 +126,8 @@ def _tokenizer(path: Path) -> Any:
     return tokenizer
 
 
-def _session(path: Path, threads: int) -> Any:
-    """A CPU-only inference session with ``threads`` intra-op threads."""
+def cpu_session(path: Path, threads: int) -> Any:
+    """A CPU-only ONNX Runtime session with ``threads`` intra-op threads (both ONNX adapters)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()

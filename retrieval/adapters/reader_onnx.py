@@ -92,14 +92,9 @@ class ReaderOnnxReranker:
                 model, tokenizer = self._dir / "model.onnx", self._dir / "tokenizer.json"
                 if not model.is_file() or not tokenizer.is_file():
                     raise BackendUnavailableError(f"reader model not found in {self._dir}")
-                import onnxruntime as ort
+                from retrieval.adapters.onnx_minilm import cpu_session
 
-                options = ort.SessionOptions()
-                options.intra_op_num_threads = self._threads
-                options.inter_op_num_threads = 1
-                self._session = ort.InferenceSession(
-                    str(model), options, providers=["CPUExecutionProvider"]
-                )
+                self._session = cpu_session(model, self._threads)
                 self._encoder = PairEncoder(tokenizer, self._max_length)
         return self._session, self._encoder
 

@@ -160,3 +160,23 @@ def abstention(
         support_score=round(support, 4),
         fallback_reason=reason,
     )
+
+
+def without_notices(quotes: Sequence[Quote], notices: Sequence[Notice]) -> list[Quote]:
+    """Drop quoted units already shown verbatim as safety notices.
+
+    A quote left empty stays (with no units) when its chunk is a notice source: it is still
+    the best-answering chunk, so it keeps its place, and its number, among the citations.
+    """
+
+    def norm(text: str) -> str:
+        return " ".join(text.split()).lower()
+
+    shown = {norm(n.text) for n in notices}
+    sources = {n.chunk.chunk_id for n in notices}
+    out = []
+    for quote in quotes:
+        units = [u for u in quote.units if norm(u.text) not in shown]
+        if units or quote.hit.chunk.chunk_id in sources:
+            out.append(Quote(quote.hit, units))
+    return out

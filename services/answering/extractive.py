@@ -19,12 +19,12 @@ Everything is deterministic: ties break on rank, then position in the chunk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from core.answers import Answer, SearchHit
 from core.models import Role
 from core.settings import AnswerSettings
-from services.answering.compose import Quote, abstention, compose
+from services.answering.compose import Quote, abstention, compose, without_notices
 from services.answering.evidence import (
     own_heading_terms,
     quotable_units,
@@ -33,7 +33,7 @@ from services.answering.evidence import (
 )
 from services.answering.procedure import procedure_quotes
 from services.answering.question_shape import asks_for_procedure, asks_for_quantity
-from services.answering.safety import Notice, SectionLookup, collect_notices
+from services.answering.safety import SectionLookup, collect_notices
 from services.answering.support import HitSupport, QuestionProfile, assess, rank_hits
 from services.answering.text import (
     CAUSE_TERM,
@@ -95,7 +95,7 @@ class ExtractiveAnswerer:
             return abstention(ordered, self.settings.closest_documents, support)
         notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
         if not procedure:
-            quotes = _without_notices(quotes, notices)
+            quotes = without_notices(quotes, notices)
         return compose(quotes, notices, ordered, procedure, support)
 
     def _with_cause_section(
@@ -191,19 +191,3 @@ def _is_duplicate(text: str, quotes: Iterable[Quote]) -> bool:
     """True when the same sentence is already quoted (duplicated documents or chunks)."""
     key = _norm(text)
     return any(_norm(u.text) == key for q in quotes for u in q.units)
-
-
-def _without_notices(quotes: list[Quote], notices: Sequence[Notice]) -> list[Quote]:
-    """Drop quoted sentences already shown as notices.
-
-    A quote left empty stays (with no units) when its chunk is a notice source: it is still
-    the best-answering chunk, so it keeps its place, and its number, among the citations.
-    """
-    shown = {_norm(n.text) for n in notices}
-    sources = {n.chunk.chunk_id for n in notices}
-    out = []
-    for quote in quotes:
-        units = [u for u in quote.units if _norm(u.text) not in shown]
-        if units or quote.hit.chunk.chunk_id in sources:
-            out.append(Quote(quote.hit, units))
-    return out

@@ -25,7 +25,7 @@ from core.chunk_text import reader_passage
 from core.models import Role
 from core.ports import Reranker
 from core.settings import AnswerSettings
-from services.answering.compose import Quote, abstention, compose
+from services.answering.compose import Quote, abstention, compose, without_notices
 from services.answering.evidence import quotable_units
 from services.answering.procedure import section_members, step_runs
 from services.answering.safety import SectionLookup, collect_notices
@@ -96,7 +96,7 @@ class ReaderAnswerer:
             return abstention(ordered, self.settings.closest_documents, support, self.name)
         notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
         if not procedure:
-            quotes = _without_notices(quotes, {n.text for n in notices})
+            quotes = without_notices(quotes, notices)
         answer = compose(quotes, notices, ordered, procedure, support)
         return answer.model_copy(update={"answerer": self.name})
 
@@ -169,13 +169,3 @@ class ReaderAnswerer:
 def _passage(hit: SearchHit) -> str:
     """A hit as the reader reads it: its text, which starts with the chunk's header line."""
     return hit.text
-
-
-def _without_notices(quotes: list[Quote], shown: set[str]) -> list[Quote]:
-    """Drop quoted units already shown verbatim as safety notices (a quote left empty stays:
-    its chunk is still the best answer and keeps its citation number)."""
-    key = {" ".join(t.split()).lower() for t in shown}
-    return [
-        Quote(q.hit, [u for u in q.units if " ".join(u.text.split()).lower() not in key])
-        for q in quotes
-    ]

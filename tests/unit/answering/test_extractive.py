@@ -9,9 +9,8 @@ import pytest
 from core.models import BlockKind, DocType, Role
 from core.settings import AnswerSettings
 from services.answering import ABSTAIN_TEXT, ExtractiveAnswerer
-from services.answering.compose import Quote, compose
+from services.answering.compose import Quote, compose, without_notices
 from services.answering.evidence import quotable_units
-from services.answering.extractive import _without_notices
 from services.answering.safety import IndexSectionLookup, Notice
 from tests.answer_fixtures import (
     CIP,
@@ -348,7 +347,7 @@ def test_chunk_whose_quoted_sentence_is_shown_as_a_notice_keeps_citation_one() -
     ranked = hits([regrind, noise])
     quotes = [Quote(h, quotable_units(h.chunk)) for h in ranked]
     notices = [Notice(mask, regrind)]
-    answer = compose(_without_notices(quotes, notices), notices, ranked, False, 1.0)
+    answer = compose(without_notices(quotes, notices), notices, ranked, False, 1.0)
     assert [c.chunk_id for c in answer.citations] == ["ppe:1", "ppe:0"]
     assert answer.citations[0].snippet == mask
     head, body = answer.answer.split("\n\n", 1)
