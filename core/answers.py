@@ -85,6 +85,19 @@ class ClosestDocument(BaseModel):
     section: str = ""
 
 
+class HistoryFacts(BaseModel):
+    """What an asset-history answer counted: the figures a reader (and the eval) can check."""
+
+    site: str
+    tag: str
+    count: int
+    """Work-order rows that match the criterion in the period."""
+    incident_count: int = 0
+    criterion: str = ""
+    period: str = ""
+    latest_date: date | None = None
+
+
 class Answer(BaseModel):
     """A grounded answer (or an abstention) with its citations and safety notices.
 
@@ -101,3 +114,8 @@ class Answer(BaseModel):
     latency_ms: dict[str, float] = Field(default_factory=dict)
     support_score: float | None = None
     fallback_reason: str | None = None
+    assets: list[str] = Field(default_factory=list)
+    """Asset tags (of the asked site) the answer is about: the UI links each to its page."""
+    notices: list[str] = Field(default_factory=list)
+    """Cross-site "same equipment elsewhere" notices, already scoped to the asker."""
+    history: HistoryFacts | None = None

@@ -100,6 +100,8 @@ class DocumentMeta(BaseModel):
     effective_date: date | None = None
     audience: frozenset[Role]
     assets: tuple[str, ...] = ()
+    equipment_models: tuple[tuple[str, str], ...] = ()
+    """(tag, equipment model) pairs a manual declares, e.g. ``(("IMM-4", "Kestrel KH-350"),)``."""
     source_path: str
     content_hash: str
     build: str = ""

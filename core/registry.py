@@ -15,7 +15,15 @@ from typing import NamedTuple
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from core.db.tables import DocumentRow, IndexGenerationRow, IngestionRunRow, SiteRow, utcnow
+from core.assets import AssetLink, tag_key
+from core.db.tables import (
+    AssetLinkRow,
+    DocumentRow,
+    IndexGenerationRow,
+    IngestionRunRow,
+    SiteRow,
+    utcnow,
+)
 from core.errors import NotFoundError, UnknownSiteError
 from core.models import COMPANY_WIDE, DocumentMeta, DocumentStatus, validate_site_id
 
@@ -128,6 +136,32 @@ def insert_staged(session: Session, meta: DocumentMeta, chunk_count: int) -> Doc
     session.add(row)
     session.flush()
     return row
+
+
+def insert_asset_links(
+    session: Session, document_id: int, site: str, links: Iterable[AssetLink]
+) -> None:
+    """Store the asset links of one version (in its staging transaction: they go together)."""
+    session.add_all(
+        AssetLinkRow(
+            document_id=document_id,
+            site_id=site,
+            tag_key=tag_key(link.tag),
+            **link.model_dump(mode="python"),
+        )
+        for link in links
+    )
+
+
+def unlinked_doc_ids(session: Session, doc_ids: set[str]) -> set[str]:
+    """Of ``doc_ids``, those whose served version has no asset links built yet."""
+    if not doc_ids:
+        return set()
+    query = select(DocumentRow.doc_id).where(
+        DocumentRow.status == DocumentStatus.CURRENT.value,
+        DocumentRow.assets_linked.is_(False),
+    )
+    return set(session.scalars(query)) & doc_ids
 
 
 def switch_current(session: Session, new: DocumentRow, old: DocumentRow | None) -> None:

@@ -1,7 +1,8 @@
 """Find the documents under an ingest path, honouring a ``.copilotignore`` file.
 
 ``.copilotignore`` (in the ingest root) lists glob patterns, one per line, of files that are
-not plant documents (a README describing the folder, say). Sidecars are never documents.
+not plant documents (a README describing the folder, say). Sidecars and ``assets.yaml`` (the
+site's equipment register, ``ingestion/asset_register.py``) are never documents.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 from pathlib import Path
 
+from core.assets import ASSET_FILE
 from ingestion.metadata import SIDECAR_SUFFIX
 
 IGNORE_FILE = ".copilotignore"
@@ -38,8 +40,8 @@ def discover(path: Path) -> tuple[list[Path], int]:
         rel = file.relative_to(path).as_posix()
         if any(part.startswith(".") for part in file.relative_to(path).parts):
             continue
-        if file.name.endswith(SIDECAR_SUFFIX):
-            continue
+        if file.name.endswith(SIDECAR_SUFFIX) or file.name == ASSET_FILE:
+            continue  # metadata and the equipment register are read on their own
         if _ignored(rel, patterns):
             ignored += 1
             continue

@@ -31,6 +31,7 @@ _KNOWN_KEYS = {
     "effective_date",
     "audience",
     "assets",
+    "equipment_models",
 }
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -131,6 +132,14 @@ def _assets(value: Any) -> tuple[str, ...]:
     return tuple(sorted({str(a).strip().upper() for a in items if str(a).strip()}))
 
 
+def _equipment_models(value: Any) -> tuple[tuple[str, str], ...]:
+    if value in (None, "", {}):
+        return ()
+    if not isinstance(value, dict):
+        raise MetadataError("equipment_models must map asset tags to models, e.g. {IMM-4: KH-350}")
+    return tuple(sorted((str(t).strip().upper(), str(m).strip()) for t, m in value.items()))
+
+
 def _site(flags: MetaOverrides, declared: dict[str, Any], layout_site: str | None) -> str:
     site = flags.site or declared.get("site") or layout_site
     if not site:
@@ -201,12 +210,15 @@ def resolve_metadata(
         "effective_date": _parse_date(declared.get("effective_date")),
         "audience": policy.audience_for(doc_type, _audience(flags, declared)),
         "assets": _assets(declared.get("assets")),
+        "equipment_models": _equipment_models(declared.get("equipment_models")),
         "source_path": str(path.resolve()),
     }
     digest = hashlib.sha256(file_hash.encode())
     # The title falls back to the parsed heading later; only a declared title is part of the hash.
     canonical = {k: v for k, v in fields.items() if k not in ("source_path", "title")}
     canonical["declared_title"] = declared.get("title")
+    if not canonical["equipment_models"]:  # absent field: hashes of older metadata unchanged
+        del canonical["equipment_models"]
     digest.update(json.dumps(canonical, default=_json_default, sort_keys=True).encode())
     return DocumentMeta(**fields, content_hash=digest.hexdigest())
 

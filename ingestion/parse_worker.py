@@ -16,9 +16,11 @@ from concurrent.futures import ProcessPoolExecutor
 
 from pydantic import BaseModel, ConfigDict
 
+from core.assets import AssetLink
 from core.errors import DocumentError
 from core.models import Chunk
 from core.settings import ChunkingSettings, apply_offline_env
+from ingestion.asset_links import build_links
 from ingestion.chunking import chunk_document
 from ingestion.metadata import default_title
 from ingestion.parsing import parse_file
@@ -34,6 +36,7 @@ class Prepared(BaseModel):
 
     item: PlannedDoc
     chunks: list[Chunk]
+    links: list[AssetLink] = []
 
 
 def prepare(item: PlannedDoc, max_bytes: int, chunking: ChunkingSettings) -> Prepared | str:
@@ -47,11 +50,12 @@ def prepare(item: PlannedDoc, max_bytes: int, chunking: ChunkingSettings) -> Pre
         chunks = chunk_document(parsed.blocks, meta, chunking)
         if not chunks:
             return "no text to index"
+        links = build_links(meta, parsed.blocks, chunks)
     except DocumentError as exc:
         return str(exc)
     except Exception as exc:  # a parser bug must not stop the other documents
         return f"unexpected {type(exc).__name__}: {exc}"
-    return Prepared(item=item, chunks=chunks)
+    return Prepared(item=item, chunks=chunks, links=links)
 
 
 def _init_worker() -> None:

@@ -21,8 +21,14 @@ from core.db.locks import exclusive_lock
 from core.models import DocType, DocumentStatus
 from core.policy import AccessPolicy
 from core.ports import Embedder, VectorIndex
-from core.registry import current_row, finish_run, list_rows, start_run
+from core.registry import current_row, finish_run, list_rows, start_run, unlinked_doc_ids
 from core.settings import ChunkingSettings
+from ingestion.asset_register import (
+    find_asset_files,
+    ingest_registers,
+    prune_registers,
+    registered_files,
+)
 from ingestion.discovery import discover
 from ingestion.metadata import MetaOverrides
 from ingestion.parse_worker import Prepared, prepare, worker_pool
@@ -121,8 +127,10 @@ class Ingestor:
             sources, "ingest", str(path.resolve()), flags.site if flags else None, full, progress
         )
         report.ignored = ignored
+        ingest_registers(self._db, find_asset_files(path), flags.site if flags else None, report)
         if prune:
             self._prune(path, {f.resolve() for f in files}, report)
+            prune_registers(self._db, path)
         return self._finish(report)
 
     @_exclusive
@@ -164,7 +172,17 @@ class Ingestor:
             report.fail(
                 source_path, "source file missing (indexed content kept; use ingest --prune)"
             )
+        self._reread_registers(site, report)
         return self._finish(report)
+
+    def _reread_registers(self, site: str | None, report: IngestReport) -> None:
+        with self._db.session() as session:
+            known = registered_files(session, site)
+        for site_id, source in known:
+            if Path(source).is_file():
+                ingest_registers(self._db, [Path(source)], site_id, report)
+            else:
+                report.fail(source, "equipment register missing (kept; use ingest --prune)")
 
     def _run(
         self,
@@ -186,7 +204,9 @@ class Ingestor:
             report.run_id = start_run(session, kind, root=root, site=site)
         planned = resolve_all(sources, self._policy, self._max_bytes, report)
         planned = decide(self._db, drop_conflicts(planned, report), report)
-        rebuild = {p.meta.doc_id for p in planned} if full else rebuild
+        with self._db.session() as session:  # indexed before the asset registry existed
+            unlinked = unlinked_doc_ids(session, {p.meta.doc_id for p in planned})
+        rebuild = {p.meta.doc_id for p in planned} if full else set(rebuild) | unlinked
         forced = [p for p in planned if p.meta.doc_id in rebuild]
         todo = schedule(
             [_rebuild(p, report.run_id) for p in forced]
@@ -288,7 +308,11 @@ class Ingestor:
         vectors = self._vectors(window, report, reuse)
         versions = [
             NewVersion(
-                meta=p.item.meta, chunks=p.chunks, vectors=v, become_current=p.item.become_current
+                meta=p.item.meta,
+                chunks=p.chunks,
+                vectors=v,
+                become_current=p.item.become_current,
+                links=p.links,
             )
             for p, v in zip(window, vectors, strict=True)
         ]

@@ -53,6 +53,8 @@ class IngestReport(BaseModel):
     failures: list[Failure] = Field(default_factory=list)
     sites_created: list[str] = Field(default_factory=list)
     ignored: int = 0
+    asset_registers: int = 0
+    """``assets.yaml`` files read into the equipment register."""
     repaired: RepairCounts = Field(default_factory=RepairCounts)
     run_id: int | None = None
     elapsed_s: float = 0.0

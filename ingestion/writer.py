@@ -20,11 +20,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.assets import AssetLink
 from core.db.engine import Database
 from core.db.tables import DocumentRow, utcnow
 from core.models import Chunk, DocumentMeta, DocumentStatus
 from core.ports import VectorIndex
-from core.registry import bump_generation, current_row, insert_staged, switch_current
+from core.registry import (
+    bump_generation,
+    current_row,
+    insert_asset_links,
+    insert_staged,
+    switch_current,
+)
 from ingestion.report import RepairCounts
 
 _DELETED = {DocumentStatus.REPLACED.value, DocumentStatus.REMOVED.value}
@@ -39,6 +46,7 @@ class NewVersion(BaseModel):
     chunks: list[Chunk]
     vectors: np.ndarray
     become_current: bool
+    links: list[AssetLink] = Field(default_factory=list)
 
 
 class WriteOutcome(BaseModel):
@@ -63,6 +71,8 @@ def write_versions(
         return outcome
     with db.session() as session:
         row_ids = [insert_staged(session, v.meta, len(v.chunks)).id for v in versions]
+        for version, row_id in zip(versions, row_ids, strict=True):  # links go with the version
+            insert_asset_links(session, row_id, version.meta.site, version.links)
     for flag in (False, True):
         chosen = [v for v in versions if v.become_current is flag]
         if chosen:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -20,6 +21,7 @@ from core.interactions import record_interaction, update_latency
 from core.models import AccessScope, Role
 from core.ports import Answerer, Retriever
 from core.registry import require_site
+from services.asset_history import answer_history, with_asset_context
 
 if TYPE_CHECKING:
     from services.wiring import Components
@@ -37,6 +39,9 @@ PUBLIC_KEYS = (
     "answerer",
     "fallback_reason",
     "support_score",
+    "assets",
+    "notices",
+    "history",
 )
 """Keys of ``plant-copilot ask --json``: a public contract, tested key for key."""
 
@@ -114,10 +119,13 @@ def ask(
     k: int | None = None,
     retriever: Retriever | None = None,
     answerer: Answerer | None = None,
+    today: date | None = None,
 ) -> AnswerResult:
     """Answer ``question`` for ``user`` (role, site) from in-scope sources and log it.
 
-    ``retriever`` and ``answerer`` default to the wired ones; tests pass their own.
+    ``retriever`` and ``answerer`` default to the wired ones; tests pass their own. A question
+    about an asset's history is answered from its rows (services.asset_history); ``today``
+    anchors "this year" and defaults to the real date.
     Raises UsageError (bad role, site, k or question) or BackendUnavailableError (index or
     database down); an unavailable LLM never raises, it falls back to the extractive answer.
     """
@@ -134,9 +142,12 @@ def ask(
     answerer = answerer or components.answerer()
 
     start = time.perf_counter()
-    hits = in_scope(retriever.search(text, scope, k), scope)
+    history = answer_history(components.db, scope, site_id, text, today or date.today())
+    hits = [] if history else in_scope(retriever.search(text, scope, k), scope)
     retrieved = time.perf_counter()
-    answer = answerer.answer(text, hits, role_)
+    answer = history or with_asset_context(
+        components.db, scope, site_id, text, answerer.answer(text, hits, role_)
+    )
     answered = time.perf_counter()
     latency = {"retrieve": _ms(retrieved - start), "answer": _ms(answered - retrieved)}
     interaction_id = _log(components, user, role_, site_id, text, hits, answer, latency, start)

@@ -35,7 +35,7 @@ def ask(
       plant-copilot ask "How do I clear a jam on filler 2?" --site brookfield --role operator
       plant-copilot ask "torque for the CONV-3 gearbox coupling" --site brookfield --role technician --json
     JSON keys: answer, abstained, citations, safety_notices, latency_ms, interaction_id,
-    closest_documents, answerer, fallback_reason, support_score.
+    closest_documents, answerer, fallback_reason, support_score, assets, notices, history.
     """
     from services.ask import ask as ask_question
 
@@ -71,6 +71,8 @@ def _print_human(result: AnswerResult) -> None:
             markup=False,
             highlight=False,
         )
+    for notice in answer.notices:
+        out_console.print(f"\nNOTICE: {notice}", style="yellow", markup=False, highlight=False)
     total = answer.latency_ms.get("total", 0.0)
     footer = f"\n{answer.answerer} answer in {total:.0f} ms, interaction #{result.interaction_id}"
     if answer.fallback_reason:

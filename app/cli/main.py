@@ -9,7 +9,15 @@ import sys
 import click
 import typer
 
-from app.cli import ask_cmds, eval_cmds, index_cmds, query_cmds, serve_cmds, users_cmds
+from app.cli import (
+    ask_cmds,
+    asset_cmds,
+    eval_cmds,
+    index_cmds,
+    query_cmds,
+    serve_cmds,
+    users_cmds,
+)
 from app.cli.context import CliState, err_console, state
 
 app = typer.Typer(
@@ -24,6 +32,7 @@ app.add_typer(index_cmds.docs_app, name="docs")
 app.add_typer(db_app, name="db")
 app.add_typer(users_cmds.users_app, name="users")
 app.add_typer(eval_cmds.eval_app, name="eval")
+app.add_typer(asset_cmds.assets_app, name="assets")
 app.command()(index_cmds.ingest)
 app.command()(index_cmds.reindex)
 app.command()(index_cmds.status)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_WAIT_S = 600.0
-HEAD_REVISION = "0006_eval_runs"
+HEAD_REVISION = "0007_asset_registry"
 """The newest migration (a test checks it is Alembic's head): a database already there needs no
 Alembic run, which keeps alembic's import and environment (~0.3 s) off every CLI start."""
 

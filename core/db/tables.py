@@ -69,6 +69,8 @@ class DocumentRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     # True from a status change until the vector index has been brought in line with it.
     needs_cleanup: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False for versions indexed before the asset registry existed: ingest rebuilds their links.
+    assets_linked: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (
@@ -229,3 +231,67 @@ class EvalRunRow(Base):
     passed: Mapped[bool] = mapped_column(Boolean, default=False)
     git_commit: Mapped[str | None] = mapped_column(String(64), nullable=True)
     out_dir: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AssetLinkRow(Base):
+    """One record about one asset (a document, a manual section, a work-order row).
+
+    Links belong to one document version and go with it (``ON DELETE CASCADE``); readers join
+    on ``documents.status = 'current'``, so a superseded or removed version's links are never
+    served. ``tag`` is the spelling found in the record, ``tag_key`` its spelling-free key
+    (core.assets.tag_key); aliases are resolved when the links are read.
+    """
+
+    __tablename__ = "asset_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[str] = mapped_column(String(64))
+    tag: Mapped[str] = mapped_column(String(100))
+    tag_key: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    chunk_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    section: Mapped[str] = mapped_column(Text, default="")
+    page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    record_id: Mapped[str] = mapped_column(String(100), default="")
+    event_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    failure_mode: Mapped[str] = mapped_column(String(100), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(50), default="")
+    equipment_model: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (Index("ix_asset_links_site_key", "site_id", "tag_key"),)
+
+
+class AssetProfileRow(Base):
+    """One asset of a site's equipment register (``<site>/assets.yaml``)."""
+
+    __tablename__ = "asset_profiles"
+
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    model: Mapped[str] = mapped_column(String(200), default="")
+    equipment_class: Mapped[str] = mapped_column(String(200), default="")
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source_path: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EquipmentReviewRow(Base):
+    """A quality disposition of one (incident, SOP at another site, same equipment model) pair."""
+
+    __tablename__ = "equipment_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_doc_id: Mapped[str] = mapped_column(String(200), index=True)
+    sop_doc_id: Mapped[str] = mapped_column(String(200))
+    sop_revision: Mapped[str] = mapped_column(String(64))
+    disposition: Mapped[str] = mapped_column(String(32))
+    reviewer: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -57,6 +57,9 @@ def write_meta(path: Path, meta: dict) -> None:
     ]
     if "assets" in meta:
         lines.append("assets: [" + ", ".join(meta["assets"]) + "]")
+    if "equipment_models" in meta:
+        pairs = ", ".join(f"{tag}: {model}" for tag, model in meta["equipment_models"].items())
+        lines.append("equipment_models: {" + pairs + "}")
     if "audience" in meta:
         lines.append("audience: [" + ", ".join(meta["audience"]) + "]")
     Path(str(path) + ".meta.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -211,6 +211,9 @@ def test_cli_json_contract_has_exact_keys(
         "answerer",
         "fallback_reason",
         "support_score",
+        "assets",
+        "notices",
+        "history",
     ]
     assert set(data["citations"][0]) == {
         "n",
