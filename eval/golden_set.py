@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
@@ -59,6 +60,11 @@ class GoldenCase(BaseModel):
     must_include: list[str] = Field(default_factory=list)
     notes: str = ""
     hidden_facts: list[str] = Field(default_factory=list)
+    expected_count: int | None = Field(default=None, ge=0)
+    """Asset-history questions: how many work-order rows answer the count (the rows are the
+    ``relevant`` entries with a ``row``)."""
+    as_of: date | None = None
+    """The date "this year" or "last month" is relative to (default: the day it is run)."""
 
     @field_validator("site")
     @classmethod
@@ -76,6 +82,9 @@ class GoldenCase(BaseModel):
             raise ValueError("an answerable case needs at least one relevant document")
         if not self.answerable and (self.relevant or self.must_include):
             raise ValueError("an unanswerable case has no relevant documents and no must_include")
+        rows = [r for r in self.relevant if r.row is not None]
+        if self.expected_count and len(rows) != self.expected_count:
+            raise ValueError("expected_count must equal the number of relevant rows listed")
         return self
 
     @property

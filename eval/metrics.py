@@ -216,6 +216,28 @@ def leaks_of(result: CaseResult) -> list[str]:
     return found
 
 
+def count_metrics(results: Sequence[CaseResult]) -> dict[str, MetricValue]:
+    """Asset-history questions: the count is exact, and the counted rows are cited.
+
+    ``count_exact`` is the share of count questions whose answer computed exactly
+    ``expected_count`` rows (an answer that did not count scores 0); ``count_row_recall`` the
+    share of the expected rows that the answer cites.
+    """
+    counted = [r for r in results if r.case.expected_count is not None]
+    exact = [r.counted == r.case.expected_count for r in counted]
+    recalls = []
+    for r in counted:
+        rows = {(x.doc_id, x.row) for x in r.case.relevant if x.row is not None}
+        cited = {(c.doc_id, c.row) for c in r.citations}
+        if rows:
+            recalls.append(len(rows & cited) / len(rows))
+    return {
+        "count_questions": len(counted),
+        "count_exact": _ratio(sum(exact), len(counted)),
+        "count_row_recall": _mean(recalls),
+    }
+
+
 def latency_metrics(results: Sequence[CaseResult]) -> dict[str, MetricValue]:
     """p50 and p95 (linear interpolation) of search and ask latency in ms."""
     out: dict[str, MetricValue] = {}
@@ -243,6 +265,7 @@ def compute_metrics(results: Sequence[CaseResult]) -> dict[str, MetricValue]:
     metrics["key_fact_presence"] = key_fact_presence(results)
     metrics["leaks"] = sum(len(leaks_of(r)) for r in results)
     metrics["leak_questions"] = sum(1 for r in results if leaks_of(r))
+    metrics.update(count_metrics(results))
     metrics.update(latency_metrics(results))
     return metrics
 

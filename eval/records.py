@@ -50,3 +50,6 @@ class CaseResult(BaseModel):
     ask_ms: float = 0.0
     doc_type: str = NO_DOC_TYPE
     error: str | None = Field(default=None, description="Set when search or ask raised")
+    counted: int | None = Field(
+        default=None, description="The count an asset-history answer computed from rows"
+    )

@@ -83,12 +83,16 @@ def run_case(
         result.search_ms = round((time.perf_counter() - started) * 1000, 3)
         result.hits = hit_records(components, found.hits)
         started = time.perf_counter()
-        answered = ask(components, case.question, case.site, case.role, user=EVAL_USER)
+        answered = ask(
+            components, case.question, case.site, case.role, user=EVAL_USER, today=case.as_of
+        )
         result.ask_ms = round((time.perf_counter() - started) * 1000, 3)
         result.answer = answered.answer.answer
         result.abstained = answered.answer.abstained
         result.support_score = answered.answer.support_score
         result.citations = citation_records(components, answered.answer.citations)
+        history = answered.answer.history
+        result.counted = history.count if history is not None else None
     except PlantCopilotError as exc:
         result.error = f"{type(exc).__name__}: {exc}"
     return result
