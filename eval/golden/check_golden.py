@@ -41,6 +41,7 @@ SD = ROOT / "sample_docs"
 SITES = {"brookfield", "calder", "dunmore"}
 ROLES = {"operator", "technician", "quality", "admin"}
 FIELDS = ["id", "question", "site", "role", "answerable", "relevant", "must_include", "notes"]
+OPTIONAL = ["expected_count", "as_of"]  # asset-history questions, after the fields above
 
 
 def _sections_md(text: str) -> dict[str, str]:
@@ -167,9 +168,14 @@ def main(argv: list[str]) -> int:
     errors += [f"duplicate id {k}" for k, v in ids.items() if v > 1]
     for q in records:
         qid = q.get("id", "?")
-        if list(q) != FIELDS:
-            errors.append(f"{qid}: fields {list(q)} != {FIELDS}")
+        extra = list(q)[len(FIELDS) :]
+        if list(q)[: len(FIELDS)] != FIELDS or any(k not in OPTIONAL for k in extra):
+            errors.append(f"{qid}: fields {list(q)} != {FIELDS} (+ optional {OPTIONAL})")
             continue
+        count = q.get("expected_count")
+        rows = [r for r in q["relevant"] if r.get("row") is not None]
+        if count is not None and (not isinstance(count, int) or (count and count != len(rows))):
+            errors.append(f"{qid}: expected_count {count} != {len(rows)} relevant rows")
         if (
             q["site"] not in SITES
             or q["role"] not in ROLES
