@@ -129,6 +129,14 @@ def test_operator_never_sees_incident_records(indexed: Indexed) -> None:
     assert hits and {h.chunk.doc_type.value for h in hits} <= {"sop", "manual"}
 
 
+def test_asset_history_counts_rows_in_both_modes(indexed: Indexed) -> None:
+    result = ask(indexed.components, "how often has IMM-4 leaked in 2025?", "calder", "technician")
+    history = result.answer.history
+    assert history is not None and history.tag == "IMM-4" and history.count == 2
+    rows = {c.row for c in result.answer.citations if c.doc_id == "CAL-WO-2025"}
+    assert len(rows) == 2 and None not in rows
+
+
 def test_ask_answers_with_citations_and_stores_the_interaction(indexed: Indexed) -> None:
     with indexed.components.db.session() as session:
         before = session.query(InteractionRow).count()
