@@ -149,3 +149,14 @@ def prune_registers(db: Database, root: Path) -> None:
                 source
             ).is_file():
                 drop_register(session, site_id)
+
+
+def reread_registers(db: Database, site: str | None, report: IngestReport) -> None:
+    """``reindex``: read every stored register (of ``site``) again from its file."""
+    with db.session() as session:
+        known = registered_files(session, site)
+    for site_id, source in known:
+        if Path(source).is_file():
+            ingest_registers(db, [Path(source)], site_id, report)
+        else:
+            report.fail(source, "equipment register missing (kept; use ingest --prune)")

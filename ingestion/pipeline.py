@@ -27,7 +27,7 @@ from ingestion.asset_register import (
     find_asset_files,
     ingest_registers,
     prune_registers,
-    registered_files,
+    reread_registers,
 )
 from ingestion.discovery import discover
 from ingestion.metadata import MetaOverrides
@@ -46,7 +46,7 @@ from ingestion.progress import NullProgress, Progress
 from ingestion.reembed import claim_or_check, reembed_if_needed
 from ingestion.report import IngestReport
 from ingestion.verify import verify_index
-from ingestion.writer import NewVersion, remove_versions, repair, write_versions
+from ingestion.writer import NewVersion, prune_missing, repair, write_versions
 
 WINDOW_CHUNKS = 256
 PREFETCH_CHUNKS = 4096
@@ -129,7 +129,11 @@ class Ingestor:
         report.ignored = ignored
         ingest_registers(self._db, find_asset_files(path), flags.site if flags else None, report)
         if prune:
-            self._prune(path, {f.resolve() for f in files}, report)
+            removed, deleted = prune_missing(
+                self._db, self._index, path, {f.resolve() for f in files}
+            )
+            report.documents.removed += removed
+            report.chunks.deleted += deleted
             prune_registers(self._db, path)
         return self._finish(report)
 
@@ -172,17 +176,8 @@ class Ingestor:
             report.fail(
                 source_path, "source file missing (indexed content kept; use ingest --prune)"
             )
-        self._reread_registers(site, report)
+        reread_registers(self._db, site, report)
         return self._finish(report)
-
-    def _reread_registers(self, site: str | None, report: IngestReport) -> None:
-        with self._db.session() as session:
-            known = registered_files(session, site)
-        for site_id, source in known:
-            if Path(source).is_file():
-                ingest_registers(self._db, [Path(source)], site_id, report)
-            else:
-                report.fail(source, "equipment register missing (kept; use ingest --prune)")
 
     def _run(
         self,
@@ -347,17 +342,3 @@ class Ingestor:
         total = sum(len(p.chunks) for p in window)
         report.chunks.reused += total - len(missing)
         return [np.stack([known[c.text_hash] for c in p.chunks]) for p in window]
-
-    def _prune(self, path: Path, present: set[Path], report: IngestReport) -> None:
-        """Remove registered versions whose file under ``path`` no longer exists."""
-        root = str(path.resolve())
-        with self._db.session() as session:
-            rows = list_rows(session, statuses=_SERVED)
-            gone = [
-                r.id
-                for r in rows
-                if (r.source_path == root or r.source_path.startswith(root.rstrip("/") + "/"))
-                and (Path(r.source_path) not in present or not Path(r.source_path).exists())
-            ]
-        report.documents.removed += len(gone)
-        report.chunks.deleted += remove_versions(self._db, self._index, gone)

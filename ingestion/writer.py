@@ -14,6 +14,7 @@ document served in exactly one version, and :func:`repair` finishes or undoes th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -215,3 +216,20 @@ def remove_versions(db: Database, index: IndexSource, row_ids: Sequence[int]) ->
                 row.status = DocumentStatus.REMOVED.value
                 row.needs_cleanup = True
     return cleanup(db, index)
+
+
+def prune_missing(
+    db: Database, index: IndexSource, path: Path, present: set[Path]
+) -> tuple[int, int]:
+    """Remove served versions whose file under ``path`` is gone; (versions, chunks deleted)."""
+    root = str(path.resolve())
+    served = [DocumentStatus.CURRENT.value, DocumentStatus.SUPERSEDED.value]
+    with db.session() as session:
+        rows = session.scalars(select(DocumentRow).where(DocumentRow.status.in_(served)))
+        gone = [
+            r.id
+            for r in rows
+            if (r.source_path == root or r.source_path.startswith(root.rstrip("/") + "/"))
+            and (Path(r.source_path) not in present or not Path(r.source_path).exists())
+        ]
+    return len(gone), remove_versions(db, index, gone)

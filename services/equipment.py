@@ -73,12 +73,17 @@ class _Incident(BaseModel):
     model_key: str
 
 
-def _models(session: Session) -> dict[tuple[str, str], tuple[str, str]]:
-    """(site, canonical tag) -> (model key, model as written) for every asset with a model."""
-    sites = set(session.scalars(select(SiteRow.id)))
+def _models(
+    session: Session, sites: set[str] | None = None
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(site, canonical tag) -> (model key, model as written) for every asset with a model
+    (of ``sites``, default all)."""
+    sites = sites or set(session.scalars(select(SiteRow.id)))
     resolvers = {s: resolver_for(session, s) for s in sites}
     out: dict[tuple[str, str], tuple[str, str]] = {}
-    manual = select(AssetLinkRow).where(AssetLinkRow.equipment_model != "")
+    manual = select(AssetLinkRow).where(
+        AssetLinkRow.equipment_model != "", AssetLinkRow.site_id.in_(sorted(sites))
+    )
     for link in session.scalars(manual):
         tag = resolvers[link.site_id].canonical(link.tag)
         out[(link.site_id, tag)] = (tag_key(link.equipment_model), link.equipment_model)
@@ -121,10 +126,11 @@ def same_equipment_elsewhere(
     if site not in scope.sites:
         raise AccessDeniedError(f"site {site!r} is outside the reader's scope")
     with db.session() as session:
-        models = _models(session)
-        mine = models.get((site, resolver_for(session, site).canonical(tag)))
-        if mine is None:
+        canonical = resolver_for(session, site).canonical(tag)
+        if (site, canonical) not in _models(session, {site}):  # no model: nothing to compare
             return None
+        models = _models(session)
+        mine = models[(site, canonical)]
         seen: dict[str, _Incident] = {}
         for inc in _incidents(session, models):
             if inc.site != site and inc.model_key == mine[0] and scope.role in inc.audience:

@@ -264,7 +264,8 @@ class AssetLinkRow(Base):
     status: Mapped[str] = mapped_column(String(50), default="")
     equipment_model: Mapped[str] = mapped_column(String(200), default="")
 
-    __table_args__ = (Index("ix_asset_links_site_key", "site_id", "tag_key"),)
+    # covers lookups by key and the distinct spellings of a site (read on every asset question)
+    __table_args__ = (Index("ix_asset_links_site_key", "site_id", "tag_key", "tag"),)
 
 
 class AssetProfileRow(Base):

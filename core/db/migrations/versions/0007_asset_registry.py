@@ -46,7 +46,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("asset_links", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_asset_links_document_id"), ["document_id"])
-        batch_op.create_index("ix_asset_links_site_key", ["site_id", "tag_key"])
+        batch_op.create_index("ix_asset_links_site_key", ["site_id", "tag_key", "tag"])
     op.create_table(
         "asset_profiles",
         sa.Column("site_id", sa.String(length=64), nullable=False),
