@@ -141,7 +141,8 @@ def answer_history(
     db: Database, scope: AccessScope, site: str, question: str, today: date
 ) -> Answer | None:
     """The history answer of ``question`` at ``site``, or None when it is not a history
-    question about a known asset of the site (the normal answer path takes it)."""
+    question about a known asset of the site, or a question about a past event that no
+    record matches (the normal answer path takes both)."""
     with db.session() as session:
         resolver = resolver_for(session, site)
     query = parse_history(question, resolver.spellings(), today)
@@ -152,6 +153,8 @@ def answer_history(
     events = [r for r in records if r.doc_type in _EVENTS]
     if not events and _has_events(db, site, resolver.keys_of(tag)):
         return _abstain(tag)
+    if not query.count and not any(_in_period(r, query) and _matches(r, query) for r in events):
+        return None  # nothing in the rows: the documents may still say (normal answer path)
     answer = compose(query, site, events)
     notice = same_equipment_elsewhere(db, scope, site, tag)
     return answer.model_copy(update={"notices": [notice.message()] if notice else []})

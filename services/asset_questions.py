@@ -11,8 +11,10 @@ check it. Three parts:
 * the topic: the remaining content words, stemmed (``leaked`` -> ``leak``). Words that only say
   "something went wrong" (``failure``, ``problem``) restrict to corrective records instead.
 
-:func:`is_history_question` asks for a count or past occurrence. It is a short list of
-English cue phrases, measured on a blind set (README, "Asset history").
+:func:`is_history_question` asks for a count of past events ("how many times", "how often has")
+or a past occurrence ("happened before", "what fixed the last ..."): a short list of English cue
+phrases. Schedules ("how often is it greased") and quantities ("how many bottles") are not
+history. Measured on a blind set (README, "Assets and cross-site learning").
 """
 
 from __future__ import annotations
@@ -26,14 +28,23 @@ from pydantic import BaseModel
 from core.assets import tag_key
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
-_HISTORY = re.compile(
-    r"\b(how (?:often|many|frequently)|number of|happened (?:before|again)|ever (?:had|been)"
-    r"|(?:this|it) (?:happen|occur)\w* (?:before|previously|again)|history|previous(?:ly)?"
-    r"|last time|the last \w+(?: \w+)? (?:failure|leak|breakdown|repair|fix|problem|incident"
-    r"|work order|fault|trip|jam)|what fixed|what was done|how was .* fixed|times has"
-    r"|recurr\w*|repeat(?:ed)? (?:failure|fault)s?|count)\b",
-    re.IGNORECASE,
+_EVENTS = (
+    r"(?:times?|work ?orders?|wos?|jobs?|failures?|breakdowns?|leaks?|incidents?|repairs?"
+    r"|faults?|trips?|jams?|stoppages?|callouts?|call-outs?)"
 )
+# Counts of past events ("how many times", "how often has ... failed"), not schedules ("how
+# often is it greased") and not quantities ("how many bottles"), and past occurrences.
+_COUNT = re.compile(
+    r"\b(?:how many " + _EVENTS + r"|number of " + _EVENTS
+    + r"|how (?:often|frequently) (?:has|have|had|did|was|were)\b)",
+    re.IGNORECASE,
+)  # fmt: skip
+_PAST = re.compile(
+    r"\b(?:happened (?:before|again)|(?:this|it) (?:happen|occur)\w* (?:before|previously)"
+    r"|ever (?:had|been|failed|leaked)|last time|history of|previous(?:ly)? " + _EVENTS
+    + r"|the last \w+(?: \w+)? " + _EVENTS + r"|what fixed|recurr\w*|repeat(?:ed)? " + _EVENTS + r")",
+    re.IGNORECASE,
+)  # fmt: skip
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -91,11 +102,18 @@ class HistoryQuery(BaseModel):
     """Stems a record must contain (failure mode or text); empty means any record."""
     topic_words: list[str] = []
     corrective_only: bool = False
+    count: bool = False
+    """A count question: zero matching records is an answer, not a reason to fall back."""
+
+
+def is_count_question(question: str) -> bool:
+    """True when the question asks how many times something happened."""
+    return bool(_COUNT.search(question))
 
 
 def is_history_question(question: str) -> bool:
     """True when the question asks for a count or a past occurrence."""
-    return bool(_HISTORY.search(question))
+    return is_count_question(question) or bool(_PAST.search(question))
 
 
 def find_tag(question: str, spellings: dict[str, str]) -> tuple[str, set[int]] | None:
@@ -164,6 +182,7 @@ def parse_history(question: str, spellings: dict[str, str], today: date) -> Hist
         topic=[s for s, _ in topic],
         topic_words=[w for _, w in topic],
         corrective_only=any(s in _GENERIC for s in stems),
+        count=is_count_question(question),
     )
 
 

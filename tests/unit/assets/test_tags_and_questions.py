@@ -12,7 +12,7 @@ from core.errors import MetadataError
 from core.models import Block, BlockKind, Chunk, DocType, DocumentMeta, Role
 from ingestion.asset_links import build_links
 from ingestion.asset_register import load_asset_file
-from services.asset_questions import find_period, find_tag, parse_history
+from services.asset_questions import find_period, find_tag, is_history_question, parse_history
 
 pytestmark = pytest.mark.unit
 
@@ -158,3 +158,21 @@ def test_history_questions_give_asset_topic_and_correctiveness() -> None:
     assert q is not None and q.topic == [] and q.corrective_only
     assert parse_history("What PPE do I need on FILLER-2?", spellings, TODAY) is None
     assert parse_history("how many times has IMM-9 tripped?", spellings, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "history"),
+    [
+        ("How often has P-302 leaked this year?", True),
+        ("how many times did IMM-4 trip?", True),
+        ("has this happened before on IMM-4?", True),
+        ("what fixed the last CONV-3 gearbox failure?", True),
+        ("How often is the FILLER-2 slewing bearing greased?", False),  # a schedule
+        ("How many bottles went on hold after the FILLER-2 underfill?", False),  # a quantity
+        ("What is the torque for the CONV-3 coupling?", False),
+    ],
+)
+def test_history_intent_is_past_events_not_schedules_or_quantities(
+    question: str, history: bool
+) -> None:
+    assert is_history_question(question) is history
