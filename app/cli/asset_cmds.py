@@ -86,3 +86,45 @@ def show_cmd(
         out_console.print(
             f"Last corrective action: {_when(lc)} {lc.record_id}: {lc.action}", markup=False
         )
+
+
+@assets_app.command("reviews")
+def reviews_cmd(
+    ctx: typer.Context,
+    user: str = typer.Option(..., "--user", help="A quality or admin account (users list)."),
+    record: str = typer.Option("", "--record", help="Item id to give a verdict to."),
+    verdict: str = typer.Option(
+        "sop_needs_update", "--verdict", help="sop_needs_update or no_change_needed."
+    ),
+    comment: str = typer.Option("", "--comment", help="Why (stored with the verdict)."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """SOPs at the user's sites that may need an update after an incident on the same
+    equipment model at another site; ``--record ID`` stores a verdict on one.
+
+    Examples:
+      plant-copilot assets reviews --user quinn
+      plant-copilot assets reviews --user quinn --record 8b557b707e8549dc --verdict no_change_needed
+    """
+    from services.equipment import record_equipment_review, review_queue
+    from services.users import get_user
+
+    components = state(ctx).components()
+    reviewer = get_user(components.db, user).to_user()
+    if record:
+        done = record_equipment_review(components.db, reviewer, record, verdict, comment)
+        items = [done]
+    else:
+        items = review_queue(components.db, reviewer)
+    if json_out:
+        print_json([i.model_dump(mode="json") for i in items])
+        return
+    for i in items:
+        incident = i.incident_doc_id or "an incident at a site outside your access"
+        verdict_text = i.disposition.label if i.disposition else "open"
+        out_console.print(
+            f"{i.item_id}  {i.sop_doc_id} rev {i.sop_revision} ({i.sop_site}, {i.model}) after "
+            f"{incident} ({i.incident_date}): proposed '{i.proposed.label}', {verdict_text}",
+            markup=False,
+        )
+    out_console.print(f"{len(items)} item(s)")

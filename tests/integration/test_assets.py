@@ -238,3 +238,21 @@ def test_links_of_an_interrupted_version_are_discarded(dunmore: tuple[Path, Comp
     repair(components.db, components.index)
     with components.db.session() as session:
         assert session.query(AssetLinkRow).filter(AssetLinkRow.tag == "X-9").count() == 0
+
+
+def test_reviews_cli_lists_and_records(
+    cli_home: Path, sample: tuple[Path, Components], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from services.users import create_user
+
+    components = sample[1]
+    create_user(
+        components.db, components.settings.auth, "qcli", "pw-123456789", "quality", "brookfield"
+    )
+    items = _json(capsys, "assets", "reviews", "--user", "qcli")
+    assert isinstance(items, list) and items
+    assert all(i["sop_site"] == "brookfield" and i["incident_doc_id"] is None for i in items)
+    done = _json(capsys, "assets", "reviews", "--user", "qcli", "--record", items[0]["item_id"],
+                 "--verdict", "no_change_needed")  # fmt: skip
+    assert isinstance(done, list) and done[0]["disposition"] == "no_change_needed"
+    assert main(["assets", "reviews", "--user", "qcli", "--record", "x"]) == 4  # not found
