@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.assets import AssetLink, tag_key
 from core.db.tables import (
     AssetLinkRow,
+    AssetSpellingRow,
     DocumentRow,
     IndexGenerationRow,
     IngestionRunRow,
@@ -142,6 +143,14 @@ def insert_asset_links(
     session: Session, document_id: int, site: str, links: Iterable[AssetLink]
 ) -> None:
     """Store the asset links of one version (in its staging transaction: they go together)."""
+    links = list(links)
+    known = set(
+        session.scalars(select(AssetSpellingRow.tag).where(AssetSpellingRow.site_id == site))
+    )
+    session.add_all(
+        AssetSpellingRow(site_id=site, tag=tag)
+        for tag in sorted({link.tag for link in links} - known)
+    )
     session.add_all(
         AssetLinkRow(
             document_id=document_id,

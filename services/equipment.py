@@ -27,7 +27,7 @@ from core.db.tables import AssetLinkRow, DocumentRow, EquipmentReviewRow, SiteRo
 from core.errors import AccessDeniedError, NotFoundError, UsageError
 from core.models import AccessScope, DocType, Role, User
 from ingestion.asset_register import read_profiles
-from services.assets import load_links, resolver_for
+from services.assets import load_links, resolver_for, resolvers_for
 
 REVIEWER_ROLES = frozenset({Role.QUALITY, Role.ADMIN})
 
@@ -74,12 +74,12 @@ class _Incident(BaseModel):
 
 
 def _models(
-    session: Session, sites: set[str] | None = None
+    session: Session, resolvers: dict[str, TagResolver] | None = None
 ) -> dict[tuple[str, str], tuple[str, str]]:
     """(site, canonical tag) -> (model key, model as written) for every asset with a model
-    (of ``sites``, default all)."""
-    sites = sites or set(session.scalars(select(SiteRow.id)))
-    resolvers = {s: resolver_for(session, s) for s in sites}
+    (of the resolvers' sites, default all)."""
+    resolvers = resolvers or _all_resolvers(session)
+    sites = set(resolvers)
     out: dict[tuple[str, str], tuple[str, str]] = {}
     manual = select(AssetLinkRow).where(
         AssetLinkRow.equipment_model != "", AssetLinkRow.site_id.in_(sorted(sites))
@@ -93,10 +93,18 @@ def _models(
     return out
 
 
-def _incidents(session: Session, models: dict[tuple[str, str], tuple[str, str]]) -> list[_Incident]:
+def _all_resolvers(session: Session) -> dict[str, TagResolver]:
+    return resolvers_for(session, set(session.scalars(select(SiteRow.id))))
+
+
+def _incidents(
+    session: Session,
+    models: dict[tuple[str, str], tuple[str, str]],
+    resolvers: dict[str, TagResolver] | None = None,
+) -> list[_Incident]:
     """Every current incident linked to an asset with a known model."""
-    sites = sorted(set(session.scalars(select(SiteRow.id))))
-    resolvers: dict[str, TagResolver] = {s: resolver_for(session, s) for s in sites}
+    resolvers = resolvers or _all_resolvers(session)
+    sites = sorted(resolvers)
     out: list[_Incident] = []
     for link, doc in load_links(session, sites, doc_types=[DocType.INCIDENT]):
         if link.kind != LinkKind.DOCUMENT.value:
@@ -126,13 +134,15 @@ def same_equipment_elsewhere(
     if site not in scope.sites:
         raise AccessDeniedError(f"site {site!r} is outside the reader's scope")
     with db.session() as session:
-        canonical = resolver_for(session, site).canonical(tag)
-        if (site, canonical) not in _models(session, {site}):  # no model: nothing to compare
+        own = resolvers_for(session, {site})
+        canonical = own[site].canonical(tag)
+        if (site, canonical) not in _models(session, own):  # no model: nothing to compare
             return None
-        models = _models(session)
+        resolvers = _all_resolvers(session)
+        models = _models(session, resolvers)
         mine = models[(site, canonical)]
         seen: dict[str, _Incident] = {}
-        for inc in _incidents(session, models):
+        for inc in _incidents(session, models, resolvers):
             if inc.site != site and inc.model_key == mine[0] and scope.role in inc.audience:
                 seen.setdefault(inc.doc_id, inc)
     if not seen:

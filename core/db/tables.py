@@ -268,6 +268,17 @@ class AssetLinkRow(Base):
     __table_args__ = (Index("ix_asset_links_site_key", "site_id", "tag_key", "tag"),)
 
 
+class AssetSpellingRow(Base):
+    """Every spelling of a tag found in a site's records (a few hundred rows per site), so that
+    reading a question's tags does not scan the links. Never pruned: a spelling whose records
+    are gone resolves to a tag with nothing to show."""
+
+    __tablename__ = "asset_spellings"
+
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
 class AssetProfileRow(Base):
     """One asset of a site's equipment register (``<site>/assets.yaml``)."""
 

@@ -1,4 +1,5 @@
-"""asset registry: asset_links, asset_profiles, equipment_reviews; documents.assets_linked
+"""asset registry: asset_links, asset_spellings, asset_profiles, equipment_reviews;
+documents.assets_linked
 
 Revision ID: 0007_asset_registry
 Revises: 0006_eval_runs
@@ -48,6 +49,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_asset_links_document_id"), ["document_id"])
         batch_op.create_index("ix_asset_links_site_key", ["site_id", "tag_key", "tag"])
     op.create_table(
+        "asset_spellings",
+        sa.Column("site_id", sa.String(length=64), nullable=False),
+        sa.Column("tag", sa.String(length=100), nullable=False),
+        sa.PrimaryKeyConstraint("site_id", "tag"),
+    )
+    op.create_table(
         "asset_profiles",
         sa.Column("site_id", sa.String(length=64), nullable=False),
         sa.Column("tag", sa.String(length=100), nullable=False),
@@ -80,6 +87,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("equipment_reviews")
     op.drop_table("asset_profiles")
+    op.drop_table("asset_spellings")
     with op.batch_alter_table("asset_links", schema=None) as batch_op:
         batch_op.drop_index("ix_asset_links_site_key")
         batch_op.drop_index(batch_op.f("ix_asset_links_document_id"))
