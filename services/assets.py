@@ -103,8 +103,12 @@ def load_links(
     )
     if keys is not None:
         query = query.where(AssetLinkRow.tag_key.in_(sorted(keys)))
-    if doc_types is not None:
-        query = query.where(DocumentRow.doc_type.in_(sorted(t.value for t in doc_types)))
+    if doc_types is not None:  # few documents, many links: select the documents first
+        wanted = select(DocumentRow.id).where(
+            DocumentRow.status == DocumentStatus.CURRENT.value,
+            DocumentRow.doc_type.in_(sorted(t.value for t in doc_types)),
+        )
+        query = query.where(AssetLinkRow.document_id.in_(wanted))
     return [(link, doc) for link, doc in session.execute(query).tuples()]
 
 

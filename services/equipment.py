@@ -81,10 +81,11 @@ def _models(
     resolvers = resolvers or _all_resolvers(session)
     sites = set(resolvers)
     out: dict[tuple[str, str], tuple[str, str]] = {}
-    manual = select(AssetLinkRow).where(
-        AssetLinkRow.equipment_model != "", AssetLinkRow.site_id.in_(sorted(sites))
-    )
+    # by the (sparse) model index alone: a site filter makes SQLite scan the site's links
+    manual = select(AssetLinkRow).where(AssetLinkRow.equipment_model > "")
     for link in session.scalars(manual):
+        if link.site_id not in sites:
+            continue
         tag = resolvers[link.site_id].canonical(link.tag)
         out[(link.site_id, tag)] = (tag_key(link.equipment_model), link.equipment_model)
     for profile in read_profiles(session, sites):

@@ -262,7 +262,7 @@ class AssetLinkRow(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     action: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(50), default="")
-    equipment_model: Mapped[str] = mapped_column(String(200), default="")
+    equipment_model: Mapped[str] = mapped_column(String(200), default="", index=True)
 
     # covers lookups by key and the distinct spellings of a site (read on every asset question)
     __table_args__ = (Index("ix_asset_links_site_key", "site_id", "tag_key", "tag"),)

@@ -48,6 +48,7 @@ def upgrade() -> None:
     with op.batch_alter_table("asset_links", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_asset_links_document_id"), ["document_id"])
         batch_op.create_index("ix_asset_links_site_key", ["site_id", "tag_key", "tag"])
+        batch_op.create_index(batch_op.f("ix_asset_links_equipment_model"), ["equipment_model"])
     op.create_table(
         "asset_spellings",
         sa.Column("site_id", sa.String(length=64), nullable=False),
@@ -89,6 +90,7 @@ def downgrade() -> None:
     op.drop_table("asset_profiles")
     op.drop_table("asset_spellings")
     with op.batch_alter_table("asset_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_asset_links_equipment_model"))
         batch_op.drop_index("ix_asset_links_site_key")
         batch_op.drop_index(batch_op.f("ix_asset_links_document_id"))
     op.drop_table("asset_links")
