@@ -14,12 +14,14 @@ class Page(StrEnum):
     """The pages of the app; the value is the URL path."""
 
     CHAT = "chat"
+    ASSET = "asset"
     REVIEW = "review"
     ADMIN = "admin"
 
 
 PAGE_ROLES: dict[Page, frozenset[Role]] = {
     Page.CHAT: frozenset(Role),
+    Page.ASSET: frozenset({Role.TECHNICIAN, Role.QUALITY, Role.ADMIN}),
     Page.REVIEW: frozenset({Role.QUALITY, Role.ADMIN}),
     Page.ADMIN: frozenset({Role.ADMIN}),
 }

@@ -21,8 +21,6 @@ from core.errors import NotFoundError
 from core.models import AccessScope, DocType, DocumentStatus, Role
 from ingestion.asset_register import read_profiles
 
-ASSET_PAGE_ROLES = frozenset({Role.TECHNICIAN, Role.QUALITY, Role.ADMIN})
-
 
 def is_corrective(record: LinkedRecord) -> bool:
     """A work-order row that fixed a fault, not planned maintenance (``NONE (PM)``)."""

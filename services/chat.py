@@ -53,6 +53,7 @@ def ask_in_chat(
         conversation_id,
         result.interaction_id,
         answer.closest_documents,
+        {"assets": answer.assets, "notices": answer.notices},
     )
     with components.db.session() as session:
         stored = get_interaction(session, result.interaction_id)
@@ -66,6 +67,8 @@ def ask_in_chat(
         citations=[c.model_dump(mode="json") for c in answer.citations],
         safety_notices=list(answer.safety_notices),
         closest_documents=list(answer.closest_documents),
+        assets=list(answer.assets),
+        notices=list(answer.notices),
     )
 
 

@@ -34,6 +34,10 @@ class ChatTurn(BaseModel):
     closest_documents: list[ClosestDocument] = Field(default_factory=list)
     feedback_score: int | None = None
     feedback_comment: str | None = None
+    assets: list[str] = Field(default_factory=list)
+    """Assets the answer is about (the chat links each to its Asset page)."""
+    notices: list[str] = Field(default_factory=list)
+    """Same-equipment-elsewhere notices, as scoped when the question was asked."""
 
 
 class ChatHistory(BaseModel):
@@ -44,8 +48,11 @@ class ChatHistory(BaseModel):
     hidden: int = 0
 
 
-def turn_of(row: InteractionRow, closest: list[dict[str, Any]]) -> ChatTurn:
-    """A chat turn from an interaction row and the closest documents stored with it."""
+def turn_of(
+    row: InteractionRow, closest: list[dict[str, Any]], context: dict[str, Any] | None = None
+) -> ChatTurn:
+    """A chat turn from an interaction row and what the chat stored with it."""
+    context = context or {}
     return ChatTurn(
         interaction_id=row.id,
         created_at=aware(row.created_at),
@@ -58,6 +65,8 @@ def turn_of(row: InteractionRow, closest: list[dict[str, Any]]) -> ChatTurn:
         closest_documents=[ClosestDocument.model_validate(d) for d in closest],
         feedback_score=row.feedback_score,
         feedback_comment=row.feedback_comment,
+        assets=list(context.get("assets", [])),
+        notices=list(context.get("notices", [])),
     )
 
 
@@ -98,6 +107,7 @@ def add_turn(
     conversation_id: int,
     interaction_id: int,
     closest: list[ClosestDocument] | None = None,
+    asset_context: dict[str, list[str]] | None = None,
 ) -> None:
     """Append an answered interaction to the user's own conversation."""
     with db.session() as session:
@@ -107,6 +117,7 @@ def add_turn(
                 conversation_id=conversation_id,
                 interaction_id=interaction_id,
                 closest_documents=[d.model_dump(mode="json") for d in closest or []],
+                asset_context=asset_context or {},
             )
         )
 
@@ -121,13 +132,13 @@ def load_history(db: Database, username: str, conversation_id: int, max_turns: i
             )
         )
         rows = session.execute(
-            select(ChatMessageRow.closest_documents, InteractionRow)
+            select(ChatMessageRow.closest_documents, ChatMessageRow.asset_context, InteractionRow)
             .join(InteractionRow, InteractionRow.id == ChatMessageRow.interaction_id)
             .where(ChatMessageRow.conversation_id == conversation_id)
             .order_by(ChatMessageRow.id.desc())
             .limit(max_turns)
         ).all()
-        turns = [turn_of(interaction, closest) for closest, interaction in reversed(rows)]
+        turns = [turn_of(row, closest, ctx) for closest, ctx, row in reversed(rows)]
     return ChatHistory(
         conversation_id=conversation_id, turns=turns, hidden=max(0, (total or 0) - len(turns))
     )

@@ -26,6 +26,10 @@ CORPUS_FILES = (
     "brookfield/sop/brk-sop-002-ppe-requirements.txt.meta.yaml",
     "brookfield/incident/brk-inc-2025-014-filler-2-hand-laceration.md",
     "calder/sop/cal-sop-001-lockout-tagout.md",
+    "calder/assets.yaml",
+    "calder/incident/cal-inc-2025-009-imm-4-hydraulic-hose-burst.md",
+    "calder/work_order/cal-cmms-export-2025.xlsx",
+    "calder/work_order/cal-cmms-export-2025.xlsx.meta.yaml",
     "dunmore/sop/dun-sop-001-lockout-tagout.md",
     "all/sop/all-sop-001-incident-deviation-reporting.md",
 )

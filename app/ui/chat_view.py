@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import streamlit as st
 
 from core.db.engine import Database
 from core.errors import PlantCopilotError
 from core.models import User
+from services.access import Page, can_open
 from services.chat import give_feedback
 from services.chat_history import ChatTurn
 from services.citations import SourceView, source_views, split_answer, stream_pieces, to_markdown
 from services.sources import download_info, open_source
 
+ASSET_PAGE = Path(__file__).with_name("screens") / "asset.py"
 SNIPPET_CSS = """<style>
 .pc-snippet {border-left: 3px solid #d0d4da; padding: .35rem .75rem; font-size: .92rem;
   white-space: normal; background: rgba(240,242,246,.5);}
@@ -47,7 +50,23 @@ def render_turn(
             with st.container(key=f"sources-{turn.interaction_id}"):
                 views = source_views(turn.citations, turn.answer)
                 _sources(db, user, views, turn.interaction_id, max_bytes)
+        _asset_links(user, turn)
         _feedback(db, user, turn)
+
+
+def _asset_links(user: User, turn: ChatTurn) -> None:
+    """Same-equipment notices, and a link to each asset's page for roles that may open it."""
+    for notice in turn.notices:
+        st.warning(to_markdown(notice), icon=":material/factory:")
+    if not can_open(user.role, Page.ASSET):
+        return
+    for tag in turn.assets:
+        st.page_link(
+            str(ASSET_PAGE),
+            label=f"Asset page: {tag}",
+            icon=":material/precision_manufacturing:",
+            query_params={"site": turn.site, "tag": tag},
+        )
 
 
 def _abstention(turn: ChatTurn) -> None:

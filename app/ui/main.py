@@ -24,6 +24,7 @@ SCREENS_DIR = Path(__file__).with_name("screens")
 # fetches Material favicons from fonts.gstatic.com (emoji are drawn locally as inline SVG).
 PAGE_SPECS: dict[Page, tuple[str, str]] = {
     Page.CHAT: ("Chat", ":material/chat:"),
+    Page.ASSET: ("Asset", ":material/precision_manufacturing:"),
     Page.REVIEW: ("Review", ":material/fact_check:"),
     Page.ADMIN: ("Admin", ":material/admin_panel_settings:"),
 }

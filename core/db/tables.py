@@ -180,6 +180,8 @@ class ChatMessageRow(Base):
     )
     interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id"))
     closest_documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # {"assets": [...], "notices": [...]}: the asset the answer is about and its notices
+    asset_context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

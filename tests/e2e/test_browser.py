@@ -197,3 +197,53 @@ def test_operator_quality_admin_journey(browser: Browser, served_app: ServedApp)
         for context in contexts.values():
             context.close()
     assert served_app.outside_attempts() == []
+
+
+def technician_opens_an_asset_page(page: Page, app: ServedApp) -> None:
+    page.goto(app.url)
+    log_in(page, "theo")
+    page.get_by_role("link", name="Asset").click()
+    expect(page.get_by_role("heading", name="Asset")).to_be_visible()
+    choose(page, "Site", "calder")
+    settled(page)
+    box = page.get_by_label("Asset tag")
+    box.fill("press 4")  # an alias from calder/assets.yaml
+    box.press("Enter")
+    expect(page.get_by_role("heading", name="IMM-4")).to_be_visible()
+    incidents = page.locator('[class*="st-key-as-incidents-CAL-INC-2025-009"]')
+    expect(incidents).to_contain_text("Hydraulic hose burst on IMM-4")
+    expect(page.get_by_role("heading", name=re.compile(r"Work orders \(\d+\)"))).to_be_visible()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Last corrective action: .*WO-CAL-25"))).to_be_visible()
+    settled(page)
+    shot(page, "07-technician-asset-page")
+
+
+def operator_cannot_open_the_asset_page(page: Page, app: ServedApp) -> None:
+    expect(page.get_by_role("link", name="Asset")).to_have_count(0)
+    page.goto(f"{app.url}/asset?site=brookfield&tag=FILLER-2")
+    expect(page.get_by_role("dialog")).to_contain_text("Page not found")
+    page.keyboard.press("Escape")
+    log_in(page, "olivia")
+    expect(page.get_by_role("heading", name="IMM-4")).to_have_count(0)
+    expect(page.get_by_role("heading", name="FILLER-2")).to_have_count(0)
+    expect(page.get_by_text("Work orders (")).to_have_count(0)
+    shot(page, "08-operator-no-asset")
+
+
+def test_asset_page_journey(browser: Browser, served_app: ServedApp) -> None:
+    for step in (technician_opens_an_asset_page, operator_cannot_open_the_asset_page):
+        context = open_context(browser, served_app)
+        page = context.new_page()
+        try:
+            if step is operator_cannot_open_the_asset_page:
+                page.goto(served_app.url)
+                log_in(page, "olivia")
+            step(page, served_app)
+        except Exception:
+            shot(page, f"failure-{step.__name__}")
+            raise
+        finally:
+            context.close()
+    assert served_app.outside_attempts() == []

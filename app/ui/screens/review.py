@@ -7,6 +7,7 @@ from datetime import timedelta
 import streamlit as st
 
 from app.ui import session
+from app.ui.equipment_reviews import render_equipment_reviews
 from core.db.tables import utcnow
 from core.errors import PlantCopilotError
 from core.models import Role
@@ -163,3 +164,4 @@ if items:
         if done:
             st.success(done)
         _dispose(chosen)
+render_equipment_reviews(comps.db, user)

@@ -89,9 +89,9 @@ def test_login_failure_is_vague_and_lockout_refuses_the_right_password(app: AppT
     ("username", "pages"),
     [
         ("olivia", {"chat"}),
-        ("theo", {"chat"}),
-        ("quinn", {"chat", "review"}),
-        ("ada", {"chat", "review", "admin"}),
+        ("theo", {"chat", "asset"}),
+        ("quinn", {"chat", "asset", "review"}),
+        ("ada", {"chat", "asset", "review", "admin"}),
     ],
 )
 def test_navigation_offers_the_roles_pages_only(
@@ -104,7 +104,7 @@ def test_navigation_offers_the_roles_pages_only(
             app.switch_page(f"screens/{hidden}.py")
 
 
-@pytest.mark.parametrize("screen", ["review", "admin"])
+@pytest.mark.parametrize("screen", ["asset", "review", "admin"])
 def test_pages_recheck_the_role_when_reached_directly(
     ui_components: Components, screen: str
 ) -> None:
@@ -259,3 +259,43 @@ def test_admin_page_draws_the_eval_trend(app: AppTest, ui_components: Components
         app.caption
     )
     assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
+
+
+def _as(at: AppTest, components: Components, username: str) -> None:
+    account = get_user(components.db, username)
+    at.session_state["auth"] = AuthSession(
+        username=account.username,
+        display_name=account.display_name,
+        role=account.role,
+        sites=account.sites,
+        started_at=account.created_at,
+        last_active=account.created_at,
+    )
+
+
+def test_asset_page_opens_from_query_params(ui_components: Components) -> None:
+    session.use_components(ui_components)
+    try:
+        at = AppTest.from_file(str(SCREENS / "asset.py"), default_timeout=30)
+        _as(at, ui_components, "theo")
+        at.query_params["site"] = "calder"
+        at.query_params["tag"] = "imm4"
+        at.run()
+        assert not at.exception, at.exception
+        assert [h.value for h in at.header] == ["IMM-4"]
+        text = " ".join(m.value for m in at.markdown)
+        assert "CAL-INC-2025-009" in text and "Last corrective action" in text
+        assert at.dataframe and len(at.dataframe[0].value) > 0
+        at.text_input(key="as_tag").input("IMM-99").run()
+        assert at.error[0].value == "no asset 'IMM-99' at site 'calder'"
+    finally:
+        session.use_components(None)
+
+
+def test_chat_answer_about_an_asset_links_to_its_page(app: AppTest) -> None:
+    login(app, "theo")
+    app.selectbox(key="chat_site").select("calder").run()
+    app.chat_input(key="chat_question").set_value("how many times has IMM-4 leaked in 2025?").run()
+    assert not app.exception, app.exception
+    assert "2 work order(s)" in " ".join(m.value for m in app.markdown)
+    assert [e.proto.label for e in app.get("page_link")] == ["Asset page: IMM-4"]

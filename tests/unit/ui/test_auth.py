@@ -211,9 +211,9 @@ def test_demo_users_are_idempotent_and_report_changed_passwords(db: Database) ->
     ("role", "pages"),
     [
         ("operator", [Page.CHAT]),
-        ("technician", [Page.CHAT]),
-        ("quality", [Page.CHAT, Page.REVIEW]),
-        ("admin", [Page.CHAT, Page.REVIEW, Page.ADMIN]),
+        ("technician", [Page.CHAT, Page.ASSET]),
+        ("quality", [Page.CHAT, Page.ASSET, Page.REVIEW]),
+        ("admin", [Page.CHAT, Page.ASSET, Page.REVIEW, Page.ADMIN]),
     ],
 )
 def test_pages_by_role(role: str, pages: list[Page]) -> None:

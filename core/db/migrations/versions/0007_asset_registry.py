@@ -1,5 +1,5 @@
 """asset registry: asset_links, asset_spellings, asset_profiles, equipment_reviews;
-documents.assets_linked
+documents.assets_linked, chat_messages.asset_context
 
 Revision ID: 0007_asset_registry
 Revises: 0006_eval_runs
@@ -22,6 +22,10 @@ def upgrade() -> None:
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("assets_linked", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("chat_messages", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("asset_context", sa.JSON(), nullable=False, server_default="{}")
         )
     op.create_table(
         "asset_links",
@@ -94,5 +98,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_asset_links_site_key")
         batch_op.drop_index(batch_op.f("ix_asset_links_document_id"))
     op.drop_table("asset_links")
+    with op.batch_alter_table("chat_messages", schema=None) as batch_op:
+        batch_op.drop_column("asset_context")
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.drop_column("assets_linked")
