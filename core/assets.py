@@ -99,10 +99,11 @@ class AssetLink(BaseModel):
     equipment_model: str = ""
 
 
-class LinkedRecord(BaseModel):
+class LinkedRecord(AssetLink):
     """A link as a reader sees it: the record, its document and where to cite it."""
 
-    tag: str
+    model_config = ConfigDict(frozen=False)
+
     site: str
     doc_id: str
     title: str
@@ -110,18 +111,6 @@ class LinkedRecord(BaseModel):
     revision: str
     effective_date: date | None = None
     source_path: str = ""
-    kind: LinkKind
-    chunk_id: str | None = None
-    section: str = ""
-    page: int | None = None
-    row: int | None = None
-    record_id: str = ""
-    event_date: date | None = None
-    failure_mode: str = ""
-    summary: str = ""
-    action: str = ""
-    status: str = ""
-    equipment_model: str = ""
 
     @property
     def when(self) -> date | None:

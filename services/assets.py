@@ -14,7 +14,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.assets import AssetProfile, AssetSummary, LinkedRecord, LinkKind, TagResolver, tag_key
+from core.assets import (
+    AssetLink,
+    AssetProfile,
+    AssetSummary,
+    LinkedRecord,
+    LinkKind,
+    TagResolver,
+    tag_key,
+)
 from core.db.engine import Database
 from core.db.tables import AssetLinkRow, AssetSpellingRow, DocumentRow
 from core.errors import NotFoundError
@@ -54,9 +62,13 @@ class AssetView(BaseModel):
     timeline: list[TimelinePoint] = Field(default_factory=list)
 
 
+_LINK_FIELDS = tuple(f for f in AssetLink.model_fields if f not in ("tag", "kind"))
+
+
 def _record(link: AssetLinkRow, doc: DocumentRow, tag: str) -> LinkedRecord:
     return LinkedRecord(
         tag=tag,
+        kind=LinkKind(link.kind),
         site=doc.site_id,
         doc_id=doc.doc_id,
         title=doc.title,
@@ -64,18 +76,7 @@ def _record(link: AssetLinkRow, doc: DocumentRow, tag: str) -> LinkedRecord:
         revision=doc.revision,
         effective_date=doc.effective_date,
         source_path=doc.source_path,
-        kind=LinkKind(link.kind),
-        chunk_id=link.chunk_id,
-        section=link.section,
-        page=link.page,
-        row=link.row,
-        record_id=link.record_id,
-        event_date=link.event_date,
-        failure_mode=link.failure_mode,
-        summary=link.summary,
-        action=link.action,
-        status=link.status,
-        equipment_model=link.equipment_model,
+        **{name: getattr(link, name) for name in _LINK_FIELDS},
     )
 
 

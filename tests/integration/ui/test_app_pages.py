@@ -112,15 +112,7 @@ def test_pages_recheck_the_role_when_reached_directly(
     session.use_components(ui_components)
     try:
         at = AppTest.from_file(str(SCREENS / f"{screen}.py"), default_timeout=30)
-        account = get_user(ui_components.db, "olivia")
-        at.session_state["auth"] = AuthSession(
-            username=account.username,
-            display_name=account.display_name,
-            role=account.role,
-            sites=account.sites,
-            started_at=account.created_at,
-            last_active=account.created_at,
-        )
+        _as(at, ui_components, "olivia")
         at.run()
         assert at.error[0].value.startswith("Access denied: the operator role may not open")
         assert not at.dataframe and not at.title
