@@ -45,9 +45,11 @@ class TagResolver:
 
     def __init__(self, profiles: Iterable[AssetProfile], seen_tags: Iterable[str] = ()) -> None:
         self._by_key: dict[str, str] = {}
+        self._profiles = tuple(profiles)
+        self._aliases = frozenset(tag_key(a) for p in self._profiles for a in p.aliases)
         for tag in seen_tags:  # spellings found in records: the first one seen wins
             self._by_key.setdefault(tag_key(tag), tag.strip().upper())
-        for profile in profiles:  # the register wins over record spellings
+        for profile in self._profiles:  # the register wins over record spellings
             self._by_key[tag_key(profile.tag)] = profile.tag
             for alias in profile.aliases:
                 self._by_key[tag_key(alias)] = profile.tag
@@ -69,6 +71,14 @@ class TagResolver:
     def spellings(self) -> dict[str, str]:
         """Key -> canonical tag, for finding tags in free text."""
         return dict(self._by_key)
+
+    def alias_keys(self) -> frozenset[str]:
+        """Keys of the register's declared aliases (they may be plain words)."""
+        return self._aliases
+
+    def profiles(self) -> tuple[AssetProfile, ...]:
+        """The site's register entries."""
+        return self._profiles
 
 
 class LinkKind(StrEnum):

@@ -181,6 +181,13 @@ class AnswerSettings(BaseModel):
     reader_unit_margin: float = Field(
         default=2.0, ge=0.0, description="Units quoted when their logit is this close to the best"
     )
+    history_margin: float = Field(
+        default=0.35,
+        ge=0.0,
+        le=2.0,
+        description="Asset-history answers count the records whose score (cosine plus word "
+        "coverage) is within this of the best one (services/asset_rows.py)",
+    )
 
 
 class IngestSettings(BaseModel):

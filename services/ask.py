@@ -142,7 +142,9 @@ def ask(
     answerer = answerer or components.answerer()
 
     start = time.perf_counter()
-    history = answer_history(components.db, scope, site_id, text, today or date.today())
+    history = answer_history(
+        components.db, scope, site_id, text, today or date.today(), components.record_matcher()
+    )
     hits = [] if history else in_scope(retriever.search(text, scope, k), scope)
     retrieved = time.perf_counter()
     answer = history or with_asset_context(

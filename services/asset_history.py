@@ -14,13 +14,9 @@ from core.answers import Answer, Citation, HistoryFacts
 from core.assets import LinkedRecord
 from core.db.engine import Database
 from core.models import AccessScope, DocType
-from services.asset_questions import (
-    HistoryQuery,
-    find_tag,
-    matches_topic,
-    parse_history,
-    stems_of,
-)
+from services.asset_mentions import find_assets
+from services.asset_questions import HistoryQuery, parse_history
+from services.asset_rows import RecordMatcher, record_text, record_words
 from services.assets import is_corrective, load_links, resolver_for, scoped_records
 from services.equipment import same_equipment_elsewhere
 
@@ -35,12 +31,14 @@ def _in_period(record: LinkedRecord, query: HistoryQuery) -> bool:
     return record.when is not None and query.period.start <= record.when <= query.period.end
 
 
-def _matches(record: LinkedRecord, query: HistoryQuery) -> bool:
-    is_order = record.doc_type == DocType.WORK_ORDER.value
-    if is_order and query.corrective_only and not is_corrective(record):
-        return False
-    text = f"{record.failure_mode} {record.summary} {record.action}"
-    return matches_topic(stems_of(text if is_order else f"{text} {record.title}"), query.topic)
+def _candidates(records: list[LinkedRecord], query: HistoryQuery) -> list[LinkedRecord]:
+    """Records in the period (corrective work orders only when the question says so)."""
+    return [
+        r for r in records
+        if _in_period(r, query)
+        and not (query.corrective_only and r.doc_type == DocType.WORK_ORDER.value
+                 and not is_corrective(r))
+    ]  # fmt: skip
 
 
 def _citation(n: int, record: LinkedRecord) -> Citation:
@@ -70,8 +68,8 @@ def _citation(n: int, record: LinkedRecord) -> Citation:
 def _criterion(query: HistoryQuery) -> str:
     parts = []
     if query.topic_words:
-        quoted = " and ".join(f"'{w}'" for w in query.topic_words)
-        parts.append(f"mentioning {quoted} (failure mode, symptom or action)")
+        quoted = ", ".join(f"'{w}'" for w in query.topic_words)
+        parts.append(f"closest to {quoted} (failure mode, symptom or action)")
     if query.corrective_only:
         parts.append("corrective (not planned maintenance)")
     return ", ".join(parts) or "all records"
@@ -89,75 +87,132 @@ def _newest(records: list[LinkedRecord]) -> list[LinkedRecord]:
     return sorted(records, key=lambda r: (r.when or date.min, r.row or 0), reverse=True)
 
 
-def compose(query: HistoryQuery, site: str, records: list[LinkedRecord]) -> Answer:
-    """The answer text, row citations and checkable figures for the matching records."""
-    hits = _newest([r for r in records if _in_period(r, query) and _matches(r, query)])
+def _listing(hits: list[LinkedRecord], incidents_first: bool) -> tuple[list[str], list[Citation]]:
+    """Answer lines and citations: work orders (what was counted) first, newest first."""
     orders = [r for r in hits if r.doc_type == DocType.WORK_ORDER.value]
     incidents = [r for r in hits if r.doc_type == DocType.INCIDENT.value]
-    period = query.period.label if query.period else "in all indexed records"
-    head = (
-        f"{query.tag}: {len(orders)} work order(s) and {len(incidents)} incident record(s) "
-        f"{period}, {_criterion(query)}."
-    )
-    listed = (incidents + orders)[:MAX_LISTED]
+    listed = (incidents + orders if incidents_first else orders + incidents)[:MAX_LISTED]
     citations = [_citation(n, r) for n, r in enumerate(listed, start=1)]
     lines = [_line(r, c.n) for r, c in zip(listed, citations, strict=True)]
-    more = len(hits) - len(listed)
-    if more > 0:
-        lines.append(f"- ... and {more} older record(s) (see the asset page)")
+    if len(hits) > len(listed):
+        lines.append(f"- ... and {len(hits) - len(listed)} older record(s) (see the asset page)")
     latest = next((r for r in orders if r.action and is_corrective(r)), None)
-    tail = []
-    if latest is not None:
-        n = next(c.n for r, c in zip(listed, citations, strict=True) if r is latest)
-        tail.append(f"Latest fix: {latest.when} {latest.record_id}: {latest.action} [{n}]")
-    if not hits:
-        lines = ["No matching records."]
+    if latest is not None and latest in listed:
+        n = citations[listed.index(latest)].n
+        lines.append(f"Latest fix: {latest.when} {latest.record_id}: {latest.action} [{n}]")
+    return (lines if hits else ["No matching records."]), citations
+
+
+def compose(query: HistoryQuery, site: str, matched: list[LinkedRecord]) -> Answer:
+    """The answer text, row citations and checkable figures for the matching records."""
+    hits = _newest(matched)
+    orders = sum(r.doc_type == DocType.WORK_ORDER.value for r in hits)
+    incidents = len(hits) - orders
+    period = query.period.label if query.period else "in all indexed records"
+    head = (
+        f"{query.label}: {orders} work order(s) and {incidents} incident record(s) "
+        f"{period}, {_criterion(query)}."
+    )
+    lines, citations = _listing(hits, query.incidents_first)
     facts = HistoryFacts(
         site=site,
-        tag=query.tag,
-        count=len(orders),
-        incident_count=len(incidents),
+        tag=query.label,
+        count=orders,
+        incident_count=incidents,
         criterion=_criterion(query),
         period=period,
         latest_date=hits[0].when if hits else None,
     )
-    text = "\n".join([head, *lines, *tail])
     return Answer(
-        answer=text, abstained=False, citations=citations, answerer=ANSWERER, history=facts,
-        assets=[query.tag], support_score=1.0,
+        answer="\n".join([head, *lines]), abstained=False, citations=citations,
+        answerer=ANSWERER, history=facts, assets=query.tags, support_score=1.0,
     )  # fmt: skip
 
 
-def _abstain(tag: str) -> Answer:
+def _abstain(tags: list[str]) -> Answer:
     return Answer(
-        answer=f"I cannot answer this from the records you may read about {tag}.",
+        answer=f"I cannot answer this from the records you may read about {' and '.join(tags)}.",
         abstained=True,
         answerer=ANSWERER,
-        assets=[tag],
+        assets=tags,
     )
 
 
 def answer_history(
-    db: Database, scope: AccessScope, site: str, question: str, today: date
+    db: Database,
+    scope: AccessScope,
+    site: str,
+    question: str,
+    today: date,
+    matcher: RecordMatcher,
 ) -> Answer | None:
     """The history answer of ``question`` at ``site``, or None when it is not a history
     question about a known asset of the site, or a question about a past event that no
     record matches (the normal answer path takes both)."""
     with db.session() as session:
         resolver = resolver_for(session, site)
-    query = parse_history(question, resolver.spellings(), today)
+    query = parse_history(question, resolver, today)
     if query is None:
         return None
-    _, tag, records = scoped_records(db, scope, site, query.tag)
-    query = query.model_copy(update={"tag": tag})
-    events = [r for r in records if r.doc_type in _EVENTS]
-    if not events and _has_events(db, site, resolver.keys_of(tag)):
-        return _abstain(tag)
-    if not query.count and not any(_in_period(r, query) and _matches(r, query) for r in events):
-        return None  # nothing in the rows: the documents may still say (normal answer path)
-    answer = compose(query, site, events)
-    notice = same_equipment_elsewhere(db, scope, site, tag)
-    return answer.model_copy(update={"notices": [notice.message()] if notice else []})
+    tags, events = _events(db, scope, site, query.tags)
+    if not events:
+        keys = set().union(*(resolver.keys_of(t) for t in tags))
+        return _abstain(tags) if _has_events(db, site, keys) else None
+    words = record_words(query, [record_text(r) for r in events])
+    query = query.model_copy(update={"tags": tags, "topic_words": _kept(query, words)})
+    if (query.topic and not words and not query.count) or not _counts_records(query, words):
+        return None  # it asks about something the records never mention: documents may say
+    if (outside := _outside(query, events)) is not None:
+        return outside
+    hits = matcher.select(question, query, _candidates(events, query), events)
+    if not hits and not query.count:
+        return None
+    notices = [n.message() for t in tags if (n := same_equipment_elsewhere(db, scope, site, t))]
+    return compose(query, site, hits).model_copy(update={"notices": notices})
+
+
+def _events(
+    db: Database, scope: AccessScope, site: str, tags: list[str]
+) -> tuple[list[str], list[LinkedRecord]]:
+    """(canonical tags, their readable work orders and incidents, each record once)."""
+    canonical: list[str] = []
+    events: dict[tuple[str, str, int | None, str], LinkedRecord] = {}
+    for asked in tags:
+        _, tag, records = scoped_records(db, scope, site, asked)
+        canonical.append(tag)
+        for r in records:
+            if r.doc_type in _EVENTS:
+                events.setdefault((r.doc_id, r.revision, r.row, r.chunk_id or ""), r)
+    return list(dict.fromkeys(canonical)), list(events.values())
+
+
+def _counts_records(query: HistoryQuery, words: list[str]) -> bool:
+    """False for "how many bottles ...": what it counts is not something records are about."""
+    return not query.count_nouns or any(n in words for n in query.count_nouns)
+
+
+def _kept(query: HistoryQuery, words: list[str]) -> list[str]:
+    """The question's words that the records use (shown as the count's criterion)."""
+    return [w for s, w in zip(query.topic, query.topic_words, strict=True) if s in words]
+
+
+def _outside(query: HistoryQuery, events: list[LinkedRecord]) -> Answer | None:
+    """An abstention when the period lies wholly outside the dates the records cover."""
+    dates = [r.when for r in events if r.when is not None]
+    if query.period is None or not dates:
+        return None
+    first, last = min(dates), max(dates)
+    if query.period.end >= first and query.period.start <= last:
+        return None
+    return Answer(
+        answer=(
+            f"The records of {query.label} you may read run from {first} to {last}; "
+            f"none cover {query.period.label.removeprefix('in ')}, so I cannot count them."
+        ),
+        abstained=True,
+        answerer=ANSWERER,
+        assets=query.tags,
+    )
 
 
 def _has_events(db: Database, site: str, keys: set[str]) -> bool:
@@ -169,9 +224,8 @@ def _has_events(db: Database, site: str, keys: set[str]) -> bool:
 def mentioned_assets(db: Database, site: str, question: str) -> list[str]:
     """Canonical tags of the site that the question names (for asset links and notices)."""
     with db.session() as session:
-        spellings = resolver_for(session, site).spellings()
-    found = find_tag(question, spellings)
-    return [found[0]] if found else []
+        resolver = resolver_for(session, site)
+    return [tag for tag, _ in find_assets(question, resolver)]
 
 
 def with_asset_context(

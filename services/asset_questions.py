@@ -1,20 +1,21 @@
-"""Reading an asset-history question: which asset, which period, which kind of event.
+"""Reading an asset-history question: which assets, which period, which kind of event.
 
-This is deliberately small and literal, because its output is shown to the user as the
-criterion of the count ("3 work orders on P-302 in 2025 matching 'leak'"), so a reader can
-check it. Three parts:
+Its output is shown to the user as the criterion of the count ("3 work orders on P-302 in 2025,
+closest to 'leak'"), so a reader can check it. Parts:
 
-* the asset: the longest run of question words whose spelling-free key is a tag or alias
-  of the site (``Filler 2``, ``IMM-4``, ``press 4``);
+* the assets: tags, aliases or what the register calls them (``services.asset_mentions``);
 * the period: an explicit year, ``this year``/``last year``, ``last/past N days|weeks|months``,
   or ``since <month> [year]`` / ``since YYYY-MM-DD``; none means all records;
-* the topic: the remaining content words, stemmed (``leaked`` -> ``leak``). Words that only say
-  "something went wrong" (``failure``, ``problem``) restrict to corrective records instead.
+* the topic: the remaining content words, stemmed (``leaked`` -> ``leak``). Which of them the
+  records use, and which records they pick, is decided against the records themselves
+  (``services.asset_rows``), not here. Words that only say "something went wrong"
+  (``failure``, ``repair``) and exclusions ("not counting PM") restrict to corrective records.
 
-:func:`is_history_question` asks for a count of past events ("how many times", "how often has")
-or a past occurrence ("happened before", "what fixed the last ..."): a short list of English cue
-phrases. Schedules ("how often is it greased") and quantities ("how many bottles") are not
-history. Measured on a blind set (README, "Assets and cross-site learning").
+:func:`is_history_question` asks for a count of past events ("how many times", "how often has"),
+a past occurrence ("happened before", "what fixed the last ..."), or is a bare phrase with a
+period ("BLR-1 leaks this year?"). Schedules ("how often is it greased") and quantities ("how
+many bottles", unless bottles are what the records are about) are not history. Measured on
+blind sets (README, "Assets and cross-site learning").
 """
 
 from __future__ import annotations
@@ -22,29 +23,39 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import Stemmer  # PyStemmer, installed with bm25s
 from pydantic import BaseModel
 
-from core.assets import tag_key
+from core.assets import TagResolver
+from services.asset_mentions import STOP_WORDS, find_assets, stem_words
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _EVENTS = (
     r"(?:times?|work ?orders?|wos?|jobs?|failures?|breakdowns?|leaks?|incidents?|repairs?"
     r"|faults?|trips?|jams?|stoppages?|callouts?|call-outs?)"
 )
-# Counts of past events ("how many times", "how often has ... failed"), not schedules ("how
-# often is it greased") and not quantities ("how many bottles"), and past occurrences.
-_COUNT = re.compile(
-    r"\b(?:how many " + _EVENTS + r"|number of " + _EVENTS
-    + r"|how (?:often|frequently) (?:has|have|had|did|was|were)\b)",
-    re.IGNORECASE,
-)  # fmt: skip
+# A count of past events: "how many" / "number of" / "count" with an event word anywhere
+# ("ROB-3 work orders this year, how many?"), or "how often has/did"; not a schedule ("how
+# often is it greased") nor a quantity ("how many bottles") unless a period is named.
+_COUNT_CUE = re.compile(r"\b(?:how many|number of|count|tally)\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\b(?:how many|number of)\s+(.*)", re.IGNORECASE)
+_WH = re.compile(r"\b(?:why|what|which|who|when|where|how)\b", re.IGNORECASE)
+_EVENT = re.compile(r"\b" + _EVENTS + r"\b", re.IGNORECASE)
+_OFTEN = re.compile(r"\bhow (?:often|frequently) (?:has|have|had|did|was|were)\b", re.IGNORECASE)
 _PAST = re.compile(
     r"\b(?:happened (?:before|again)|(?:this|it) (?:happen|occur)\w* (?:before|previously)"
     r"|ever (?:had|been|failed|leaked)|last time|history of|previous(?:ly)? " + _EVENTS
-    + r"|the last \w+(?: \w+)? " + _EVENTS + r"|what fixed|recurr\w*|repeat(?:ed)? " + _EVENTS + r")",
+    + r"|the last \w+(?: \w+)? " + _EVENTS + r"|what fixed|recurr\w*|repeat(?:ed)? " + _EVENTS
+    + r"|(?:when|what) (?:did|was|were) (?:we|it|they) last|last (?:replaced|changed|serviced|fixed))",
     re.IGNORECASE,
 )  # fmt: skip
+# "not counting the monthly changeovers", "non-PM", "excluding PM": what follows is left out of
+# the topic, and what people leave out of a count of jobs is planned work.
+_EXCLUDE = re.compile(
+    r"\b(?:non[- ]?pm|not (?:counting|including)|excluding|except(?: for)?|other than"
+    r"|apart from|ignoring|leaving out|besides)\b[^,.;?!]*",
+    re.IGNORECASE,
+)
+_INCIDENT = re.compile(r"\b(?:incidents?|near[- ]miss\w*|accidents?)\b", re.IGNORECASE)
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -69,20 +80,6 @@ _GENERIC = {
     "fail", "failur", "break", "broke", "broken", "breakdown", "problem", "issu", "fault",
     "troubl", "wrong", "happen", "occur", "incid", "event", "repair", "fix", "correct",
 }  # fmt: skip
-_STOP = {
-    "a", "an", "the", "on", "in", "at", "of", "for", "to", "and", "or", "is", "was", "were",
-    "be", "been", "has", "have", "had", "did", "do", "does", "it", "this", "that", "these",
-    "what", "when", "which", "who", "how", "often", "many", "much", "time", "times", "ever",
-    "before", "again", "last", "latest", "previous", "previously", "year", "years", "month",
-    "months", "week", "weeks", "day", "days", "since", "so", "far", "we", "our", "us", "i",
-    "there", "any", "all", "past", "number", "count", "history", "recent", "recently",
-    "most", "first", "same", "with", "from", "by", "got", "get", "done", "tell", "me",
-    "show", "list", "can", "you", "please", "yet", "already", "frequently",
-    "machine", "asset", "equipment", "unit", "work", "order", "orders", "wo", "record", "records",
-    "kind", "type", "sort", "like", "about", "up", "out", "back", "still", "now", "here",
-    "new", "old", "one", "more", "than", "over", "under", "during", "between", "after",
-}  # fmt: skip
-_STEMMER = Stemmer.Stemmer("english")
 
 
 class Period(BaseModel):
@@ -96,7 +93,8 @@ class Period(BaseModel):
 class HistoryQuery(BaseModel):
     """What a history question asks about."""
 
-    tag: str
+    tags: list[str]
+    """Canonical tags the question names (usually one; "P-301/P-302" names two)."""
     period: Period | None = None
     topic: list[str] = []
     """Stems a record must contain (failure mode or text); empty means any record."""
@@ -104,30 +102,46 @@ class HistoryQuery(BaseModel):
     corrective_only: bool = False
     count: bool = False
     """A count question: zero matching records is an answer, not a reason to fall back."""
+    count_nouns: list[str] = []
+    """What "how many" counts when it is not an event word: a record word, or not history."""
+    incidents_first: bool = False
+    """The question asks about incidents: list them before work orders."""
+
+    @property
+    def label(self) -> str:
+        """The asked assets as an answer names them ("P-301 and P-302")."""
+        return " and ".join(self.tags)
 
 
-def is_count_question(question: str) -> bool:
-    """True when the question asks how many times something happened."""
-    return bool(_COUNT.search(question))
+def is_count_question(question: str, has_period: bool = False) -> bool:
+    """True when the question asks how many times something happened (or, with a period,
+    how many of something: the records decide whether that something is a record, see
+    :attr:`HistoryQuery.count_nouns`)."""
+    if _OFTEN.search(question):
+        return True
+    return bool(_COUNT_CUE.search(question)) and (has_period or bool(_EVENT.search(question)))
 
 
-def is_history_question(question: str) -> bool:
-    """True when the question asks for a count or a past occurrence."""
-    return is_count_question(question) or bool(_PAST.search(question))
+def is_history_question(question: str, has_period: bool = False) -> bool:
+    """True when the question asks for a count or a past occurrence, or is a bare phrase with
+    a period ("BLR-1 leaks this year?"); "why did ... in May" asks the documents."""
+    bare_period = has_period and not _WH.search(question)
+    return bare_period or is_count_question(question, has_period) or bool(_PAST.search(question))
 
 
-def find_tag(question: str, spellings: dict[str, str]) -> tuple[str, set[int]] | None:
-    """(canonical tag, indexes of the question words it spans) of the longest mention."""
-    words = _WORD.findall(question)
-    best: tuple[int, str, set[int]] | None = None
-    for i in range(len(words)):
-        for n in range(min(4, len(words) - i), 0, -1):
-            key = tag_key("".join(words[i : i + n]))
-            if key in spellings and not key.isdigit() and not key.isalpha():
-                if best is None or n > best[0]:
-                    best = (n, spellings[key], set(range(i, i + n)))
-                break
-    return (best[1], best[2]) if best else None
+def _count_nouns(question: str, spans: set[int]) -> list[str]:
+    """Stems of the first two content words after "how many" when no event word follows it
+    ("how many duty changeovers", "how many bottles"); empty otherwise."""
+    match = _HOW_MANY.search(question)
+    if match is None or _EVENT.search(" ".join(match[1].split()[:4])):
+        return []
+    offset = len(_WORD.findall(question[: match.start(1)]))
+    after = [
+        w.lower()
+        for i, w in enumerate(_WORD.findall(match[1]), start=offset)
+        if i not in spans and w.lower() not in STOP_WORDS and not w.isdigit()
+    ]
+    return [s for s in stem_words(after[:2]) if s not in _GENERIC]
 
 
 def _month_start(year: int, month: int) -> date:
@@ -161,34 +175,43 @@ def find_period(question: str, today: date) -> Period | None:
     return None
 
 
-def parse_history(question: str, spellings: dict[str, str], today: date) -> HistoryQuery | None:
+def parse_history(question: str, resolver: TagResolver, today: date) -> HistoryQuery | None:
     """The history query of ``question``, or None when it is not one about a known asset."""
-    if not is_history_question(question):
+    period = find_period(question, today)
+    if not is_history_question(question, period is not None):
         return None
-    found = find_tag(question, spellings)
-    if found is None:
+    found = find_assets(question, resolver)
+    if not found:
         return None
-    tag, spans = found
+    spans = set().union(*(span for _, span in found))
+    kept = _EXCLUDE.sub(" ", question)
     words = [w for i, w in enumerate(_WORD.findall(question)) if i not in spans]
-    content = [w.lower() for w in words if w.lower() not in _STOP and not w.isdigit()]
-    content = [w for w in content if w not in _MONTHS]
-    stems = _STEMMER.stemWords(content)
+    words = [w for w in words if w in _WORD.findall(kept)]
+    content = [w.lower() for w in words if w.lower() not in STOP_WORDS and not w.isdigit()]
+    content = [w for w in content if w not in _MONTHS and not _is_year(w)]
+    stems = stem_words(content)
     topic = [
         (s, w) for s, w in zip(stems, content, strict=True) if s not in _GENERIC and len(s) > 2
     ]
     return HistoryQuery(
-        tag=tag,
-        period=find_period(question, today),
+        tags=[tag for tag, _ in found],
+        period=period,
         topic=[s for s, _ in topic],
         topic_words=[w for _, w in topic],
-        corrective_only=any(s in _GENERIC for s in stems),
-        count=is_count_question(question),
+        corrective_only=any(s in _GENERIC for s in stems) or kept != question,
+        count=is_count_question(question, period is not None),
+        count_nouns=_count_nouns(question, spans),
+        incidents_first=bool(_INCIDENT.search(question)),
     )
+
+
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit()
 
 
 def stems_of(text: str) -> set[str]:
     """Stems of the words of a record (its failure mode, symptom and action)."""
-    return set(_STEMMER.stemWords([w.lower() for w in _WORD.findall(text)]))
+    return set(stem_words([w.lower() for w in _WORD.findall(text)]))
 
 
 def matches_topic(stems: set[str], topic: list[str]) -> bool:

@@ -16,6 +16,7 @@ from core.policy import AccessPolicy
 from core.ports import Answerer, Embedder, Reranker, Retriever, VectorIndex
 from core.settings import Settings
 from ingestion.pipeline import Ingestor
+from services.asset_rows import RecordMatcher
 
 MINILM_BACKENDS = frozenset({"minilm", "onnx"})
 """Backends running all-MiniLM-L6-v2 (whose cosine scale the answer settings are calibrated on)."""
@@ -169,6 +170,7 @@ class Components:
     _retriever: Retriever | None = field(default=None, repr=False)
     _reranker: Reranker | None = field(default=None, repr=False)
     _reranker_built: bool = field(default=False, repr=False)
+    _matcher: RecordMatcher | None = field(default=None, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
@@ -202,6 +204,14 @@ class Components:
                 shared = self.reranker() if self.settings.retrieval.reranker == "reader" else None
                 self._answerer = make_answerer(self.settings, self.index, shared)
             return self._answerer
+
+    def record_matcher(self) -> RecordMatcher:
+        """The asset-history record matcher; it shares the embedder and caches row vectors."""
+        embedder = self.embedder()
+        with self._lock:
+            if self._matcher is None:
+                self._matcher = RecordMatcher(embedder, self.settings.answer.history_margin)
+            return self._matcher
 
     def retriever(self) -> Retriever:
         """The hybrid retriever, built on first use and cached (the model loads lazily)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from core.db.tables import DocumentRow
@@ -51,3 +52,15 @@ def leftover_problems(components: Components) -> list[str]:
         elif row.status == "superseded" and state.flagged_current:
             problems.append(f"superseded {key} still flagged current")
     return problems
+
+
+def export_rows(path: Path) -> list[dict[str, str]]:
+    """The data rows of a work-order export (CSV or XLSX) as header -> text."""
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    return [{str(k): str(v) for k, v in zip(rows[0], r, strict=False)} for r in rows[1:]]

@@ -4,7 +4,6 @@ reindex and prune (hashing embedder, real Chroma and SQLite)."""
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from services.ask import ask
 from services.equipment import record_equipment_review, review_queue, same_equipment_elsewhere
 from services.wiring import Components, build
 from tests.conftest import SAMPLE_DOCS
-from tests.helpers import make_settings
+from tests.helpers import export_rows, make_settings
 
 pytestmark = pytest.mark.integration
 WO_DUN = "dunmore/work_order/dun-cmms-export-2025.csv"
@@ -70,7 +69,7 @@ def test_show_is_scoped_by_role_and_counts_from_rows(
     assert view["tag"] == "IMM-4" and view["model"] == "Kestrel KH-350"
     incidents = [r["doc_id"] for r in view["incidents"]]
     assert "CAL-INC-2025-009" in incidents and "CAL-DEV-2025-004" not in incidents  # quality only
-    rows = _export_rows(cli_home / "docs" / "calder" / "work_order" / "cal-cmms-export-2025.xlsx")
+    rows = export_rows(cli_home / "docs" / "calder" / "work_order" / "cal-cmms-export-2025.xlsx")
     expected = [r for r in rows if r["asset"] == "IMM-4"]
     assert len(view["work_orders"]) == len(expected) > 0
     dates = [r["event_date"] for r in view["work_orders"]]
@@ -85,20 +84,9 @@ def test_show_is_scoped_by_role_and_counts_from_rows(
     assert main(["assets", "show", "IMM-9", "--site", "calder", "--role", "admin"]) != 0
 
 
-def _export_rows(path: Path) -> list[dict[str, str]]:
-    if path.suffix == ".csv":
-        with path.open(encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
-    import openpyxl
-
-    sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    return [{str(k): str(v) for k, v in zip(rows[0], r, strict=False)} for r in rows[1:]]
-
-
 def test_history_answer_counts_rows_and_cites_them(sample: tuple[Path, Components]) -> None:
     root, components = sample
-    rows = _export_rows(root / "docs" / WO_DUN)
+    rows = export_rows(root / "docs" / WO_DUN)
     leaks = [
         n for n, r in enumerate(rows, start=1)
         if r["asset"] == "P-302" and r["failure_mode"] == "LEAKAGE"

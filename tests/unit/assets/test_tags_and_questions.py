@@ -12,7 +12,8 @@ from core.errors import MetadataError
 from core.models import Block, BlockKind, Chunk, DocType, DocumentMeta, Role
 from ingestion.asset_links import build_links
 from ingestion.asset_register import load_asset_file
-from services.asset_questions import find_period, find_tag, is_history_question, parse_history
+from services.asset_mentions import find_tag
+from services.asset_questions import find_period, is_history_question, parse_history
 
 pytestmark = pytest.mark.unit
 
@@ -149,15 +150,32 @@ def test_periods_are_read_relative_to_today(question: str, period: tuple[date, d
 
 
 def test_history_questions_give_asset_topic_and_correctiveness() -> None:
-    spellings = _resolver().spellings()
-    q = parse_history("How often has Filler 2 leaked this year?", spellings, TODAY)
-    assert q is not None and q.tag == "FILLER-2" and q.topic == ["leak"] and not q.corrective_only
-    q = parse_history("what fixed the last CONV-3 gearbox failure?", spellings, TODAY)
-    assert q is not None and q.topic == ["gearbox"] and q.corrective_only
-    q = parse_history("has this happened before on conv 3?", spellings, TODAY)
+    resolver = _resolver()
+    q = parse_history("How often has Filler 2 leaked this year?", resolver, TODAY)
+    assert q is not None and q.tags == ["FILLER-2"] and q.topic == ["leak"]
+    assert not q.corrective_only and q.count
+    q = parse_history("what fixed the last CONV-3 gearbox failure?", resolver, TODAY)
+    assert q is not None and q.topic == ["gearbox"] and q.corrective_only and not q.count
+    q = parse_history("has this happened before on conv 3?", resolver, TODAY)
     assert q is not None and q.topic == [] and q.corrective_only
-    assert parse_history("What PPE do I need on FILLER-2?", spellings, TODAY) is None
-    assert parse_history("how many times has IMM-9 tripped?", spellings, TODAY) is None
+    assert parse_history("What PPE do I need on FILLER-2?", resolver, TODAY) is None
+    assert parse_history("how many times has IMM-9 tripped?", resolver, TODAY) is None
+
+
+def test_excluded_words_leave_the_topic_and_mean_corrective_work() -> None:
+    q = parse_history(
+        "how many jobs on P-401 this year, not counting the monthly seal checks?",
+        _resolver(),
+        TODAY,
+    )
+    assert q is not None and q.corrective_only and q.count
+    assert not {"monthli", "seal", "check"} & set(q.topic)
+
+
+def test_a_question_may_name_two_assets() -> None:
+    q = parse_history("how many changeovers on F-2/P-401 in 2025?", _resolver(), TODAY)
+    assert q is not None and q.tags == ["FILLER-2", "P-401"] and q.label == "FILLER-2 and P-401"
+    assert q.count_nouns == ["changeov"]  # the records decide whether that is a record word
 
 
 @pytest.mark.parametrize(
@@ -170,9 +188,24 @@ def test_history_questions_give_asset_topic_and_correctiveness() -> None:
         ("How often is the FILLER-2 slewing bearing greased?", False),  # a schedule
         ("How many bottles went on hold after the FILLER-2 underfill?", False),  # a quantity
         ("What is the torque for the CONV-3 coupling?", False),
+        ("P-302 non-PM work orders, how many?", True),
+        ("When did we last replace the belt on CONV-4?", True),
     ],
 )
 def test_history_intent_is_past_events_not_schedules_or_quantities(
     question: str, history: bool
 ) -> None:
     assert is_history_question(question) is history
+
+
+@pytest.mark.parametrize(
+    ("question", "history"),
+    [
+        ("BLR-1 leaks this year?", True),  # a bare phrase with a period asks for the records
+        ("imm4 slide shoe greasing count 2025", True),
+        ("Why did the P-302 seal leak in May 2025?", False),  # the incident report says why
+        ("What did the 2025 audit find on FILLER-2?", False),
+    ],
+)
+def test_a_period_alone_is_history_only_in_a_bare_phrase(question: str, history: bool) -> None:
+    assert is_history_question(question, find_period(question, TODAY) is not None) is history
