@@ -4,8 +4,8 @@ Its output is shown to the user as the criterion of the count ("3 work orders on
 closest to 'leak'"), so a reader can check it. Parts:
 
 * the assets: tags, aliases or what the register calls them (``services.asset_mentions``);
-* the period: an explicit year, ``this year``/``last year``, ``last/past N days|weeks|months``,
-  or ``since <month> [year]`` / ``since YYYY-MM-DD``; none means all records;
+* the period (``services.periods``): "this year", "last quarter", "since March", "in May 2025",
+  "the last 3 months"...; none means all records;
 * the topic: the remaining content words, stemmed (``leaked`` -> ``leak``). Which of them the
   records use, and which records they pick, is decided against the records themselves
   (``services.asset_rows``), not here. Words that only say "something went wrong"
@@ -21,12 +21,13 @@ blind sets (README, "Assets and cross-site learning").
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from pydantic import BaseModel
 
 from core.assets import TagResolver
 from services.asset_mentions import STOP_WORDS, find_assets, stem_words
+from services.periods import MONTHS, Period, find_period
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _EVENTS = (
@@ -56,38 +57,10 @@ _EXCLUDE = re.compile(
     re.IGNORECASE,
 )
 _INCIDENT = re.compile(r"\b(?:incidents?|near[- ]miss\w*|accidents?)\b", re.IGNORECASE)
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
 _GENERIC = {
     "fail", "failur", "break", "broke", "broken", "breakdown", "problem", "issu", "fault",
     "troubl", "wrong", "happen", "occur", "incid", "event", "repair", "fix", "correct",
 }  # fmt: skip
-
-
-class Period(BaseModel):
-    """A closed date range, with the words that describe it in an answer."""
-
-    start: date
-    end: date
-    label: str
 
 
 class HistoryQuery(BaseModel):
@@ -144,41 +117,11 @@ def _count_nouns(question: str, spans: set[int]) -> list[str]:
     return [s for s in stem_words(after[:2]) if s not in _GENERIC]
 
 
-def _month_start(year: int, month: int) -> date:
-    return date(year, month, 1)
-
-
-def find_period(question: str, today: date) -> Period | None:
-    """The period a question names, relative to ``today``; None when it names none."""
-    q = question.lower()
-    if m := re.search(r"\b(?:last|past|previous) (\d+) (day|week|month)s?\b", q):
-        n, unit = int(m[1]), m[2]
-        days = {"day": 1, "week": 7, "month": 30}[unit] * n
-        return Period(
-            start=today - timedelta(days=days), end=today, label=f"in the last {n} {unit}s"
-        )
-    if m := re.search(r"\bsince (\d{4}-\d{2}-\d{2})\b", q):
-        start = date.fromisoformat(m[1])
-        return Period(start=start, end=today, label=f"since {start.isoformat()}")
-    if m := re.search(r"\bsince (" + "|".join(_MONTHS) + r")(?: (\d{4}))?\b", q):
-        year = int(m[2]) if m[2] else today.year
-        start = _month_start(year, _MONTHS[m[1]])
-        return Period(start=start, end=today, label=f"since {start.strftime('%B %Y')}")
-    if re.search(r"\bthis year\b", q):
-        return Period(start=date(today.year, 1, 1), end=today, label=f"in {today.year} so far")
-    if re.search(r"\blast year\b", q):
-        y = today.year - 1
-        return Period(start=date(y, 1, 1), end=date(y, 12, 31), label=f"in {y}")
-    if m := re.search(r"\b(?:in|during|for) (20\d{2})\b", q) or re.search(r"\b(20\d{2})\b", q):
-        y = int(m[1])
-        return Period(start=date(y, 1, 1), end=date(y, 12, 31), label=f"in {y}")
-    return None
-
-
 def parse_history(question: str, resolver: TagResolver, today: date) -> HistoryQuery | None:
     """The history query of ``question``, or None when it is not one about a known asset."""
     period = find_period(question, today)
-    if not is_history_question(question, period is not None):
+    scoped = period is not None and period.scopes
+    if not is_history_question(question, scoped):
         return None
     found = find_assets(question, resolver)
     if not found:
@@ -188,7 +131,8 @@ def parse_history(question: str, resolver: TagResolver, today: date) -> HistoryQ
     words = [w for i, w in enumerate(_WORD.findall(question)) if i not in spans]
     words = [w for w in words if w in _WORD.findall(kept)]
     content = [w.lower() for w in words if w.lower() not in STOP_WORDS and not w.isdigit()]
-    content = [w for w in content if w not in _MONTHS and not _is_year(w)]
+    said = set(_WORD.findall(period.phrase.lower())) if period else set()
+    content = [w for w in content if w not in MONTHS and w not in said and not _is_year(w)]
     stems = stem_words(content)
     topic = [
         (s, w) for s, w in zip(stems, content, strict=True) if s not in _GENERIC and len(s) > 2
@@ -199,7 +143,7 @@ def parse_history(question: str, resolver: TagResolver, today: date) -> HistoryQ
         topic=[s for s, _ in topic],
         topic_words=[w for _, w in topic],
         corrective_only=any(s in _GENERIC for s in stems) or kept != question,
-        count=is_count_question(question, period is not None),
+        count=is_count_question(question, scoped),
         count_nouns=_count_nouns(question, spans),
         incidents_first=bool(_INCIDENT.search(question)),
     )
