@@ -17,7 +17,7 @@ from core.models import AccessScope, DocType
 from services.asset_mentions import find_assets
 from services.asset_questions import HistoryQuery, parse_history
 from services.asset_rows import RecordMatcher, record_text, record_words
-from services.assets import is_corrective, load_links, resolver_for, scoped_records
+from services.assets import dated_span, is_corrective, load_links, resolver_for, scoped_records
 from services.equipment import same_equipment_elsewhere
 
 ANSWERER = "asset-history"
@@ -162,7 +162,7 @@ def answer_history(
     query = query.model_copy(update={"tags": tags, "topic_words": _kept(query, words)})
     if (query.topic and not words and not query.count) or not _counts_records(query, words):
         return None  # it asks about something the records never mention: documents may say
-    if (outside := _outside(query, events)) is not None:
+    if (outside := _outside(db, site, query, events)) is not None:
         return outside
     hits = matcher.select(question, query, _candidates(events, query), events)
     if not hits and not query.count:
@@ -196,17 +196,23 @@ def _kept(query: HistoryQuery, words: list[str]) -> list[str]:
     return [w for s, w in zip(query.topic, query.topic_words, strict=True) if s in words]
 
 
-def _outside(query: HistoryQuery, events: list[LinkedRecord]) -> Answer | None:
-    """An abstention when the period lies wholly outside the dates the records cover."""
-    dates = [r.when for r in events if r.when is not None]
-    if query.period is None or not dates:
+def _outside(
+    db: Database, site: str, query: HistoryQuery, events: list[LinkedRecord]
+) -> Answer | None:
+    """An abstention when the period lies wholly outside the dates the asset's source
+    documents cover (the whole export, not only this asset's rows: no row in a covered
+    period is a count of 0)."""
+    if query.period is None or not events:
         return None
-    first, last = min(dates), max(dates)
+    span = dated_span(db, site, {r.doc_id for r in events})
+    if span is None:
+        return None
+    first, last = span
     if query.period.end >= first and query.period.start <= last:
         return None
     return Answer(
         answer=(
-            f"The records of {query.label} you may read run from {first} to {last}; "
+            f"The records that cover {query.label} run from {first} to {last}; "
             f"none cover {query.period.label.removeprefix('in ')}, so I cannot count them."
         ),
         abstained=True,

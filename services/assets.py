@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.assets import (
@@ -142,6 +143,24 @@ def scoped_records(
     if not known:
         raise NotFoundError(f"no asset {tag!r} at site {site!r}")
     return profiles.get(canonical), canonical, records
+
+
+def dated_span(db: Database, site: str, doc_ids: Iterable[str]) -> tuple[date, date] | None:
+    """First and last event date over all rows of these current documents at ``site``: the
+    span an export covers, which is wider than one asset's rows (an asset with no work order
+    since July still had none in October, if the export runs to November)."""
+    query = (
+        select(func.min(AssetLinkRow.event_date), func.max(AssetLinkRow.event_date))
+        .join(DocumentRow, AssetLinkRow.document_id == DocumentRow.id)
+        .where(
+            DocumentRow.status == DocumentStatus.CURRENT.value,
+            DocumentRow.doc_id.in_(sorted(set(doc_ids))),
+            AssetLinkRow.site_id == site,
+        )
+    )
+    with db.session() as session:
+        first, last = session.execute(query).one()
+    return (first, last) if first is not None and last is not None else None
 
 
 def _newest_first(records: list[LinkedRecord]) -> list[LinkedRecord]:

@@ -82,3 +82,29 @@ def test_a_schedule_question_is_answered_from_the_documents(
     answer = ask(components, question, "dunmore", "technician", today=TODAY).answer
     assert answer.history is None and not answer.abstained
     assert answer.assets == ["P-302"]
+
+
+def test_no_row_in_a_period_the_export_covers_is_a_count_of_zero(
+    corpus: tuple[Path, Components],
+) -> None:
+    docs, components = corpus
+    rows = export_rows(docs / EXPORTS["calder"])
+    export_end = max(r["date"] for r in rows)
+    last_by_asset: dict[str, str] = {}
+    for r in rows:
+        last_by_asset[r["asset"]] = max(r["date"], last_by_asset.get(r["asset"], ""))
+    asset, last = min(last_by_asset.items(), key=lambda item: item[1])
+    assert last < export_end  # an asset whose rows stop well before the export does
+    since = date.fromisoformat(last).replace(day=1)
+    since = date(since.year + (since.month == 12), since.month % 12 + 1, 1)
+    question = f"how many work orders has {asset} had since {since.isoformat()}?"
+    answer = ask(components, question, "calder", "technician", today=TODAY).answer
+    assert answer.history is not None and not answer.abstained, answer.answer
+    assert answer.history.count == 0, answer.answer
+
+
+def test_a_period_before_the_export_abstains(corpus: tuple[Path, Components]) -> None:
+    _, components = corpus
+    question = "how many work orders did CHL-1 have in 2021?"
+    answer = ask(components, question, "calder", "technician", today=TODAY).answer
+    assert answer.abstained and "cannot count" in answer.answer, answer.answer
