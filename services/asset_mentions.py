@@ -107,9 +107,24 @@ def _description(profile: AssetProfile) -> tuple[set[str], set[str]]:
 
 
 def find_assets(question: str, resolver: TagResolver) -> list[tuple[str, set[int]]]:
-    """The assets a question names: its tags and aliases, else the one it names by what it is."""
+    """The assets a question names: its tags and aliases, else its equipment model when one
+    asset of the site has it ("the GR-6300 reactor"), else the one it names by what it is."""
     tags = find_tags(question, resolver.spellings(), resolver.alias_keys())
     if tags:
         return tags
+    by_model = find_tags(question, model_spellings(resolver.profiles()))
+    if by_model:
+        return by_model
     named = find_named(question, resolver.profiles())
     return [named] if named else []
+
+
+def model_spellings(profiles: Sequence[AssetProfile]) -> dict[str, str]:
+    """Key -> tag of each model designation ("GR-6300" of "Glasmont GR-6300") that belongs to
+    exactly one asset: a model that runs twice at the site (two CDS-50 pumps) names neither."""
+    owners: dict[str, set[str]] = {}
+    for profile in profiles:
+        for word in profile.model.split():
+            if any(c.isdigit() for c in word):
+                owners.setdefault(tag_key(word), set()).add(profile.tag)
+    return {key: next(iter(tags)) for key, tags in owners.items() if len(tags) == 1}

@@ -10,7 +10,7 @@ import pytest
 from core.assets import AssetProfile, LinkedRecord, LinkKind, TagResolver
 from core.models import DocType
 from retrieval.embedders import HashingEmbedder
-from services.asset_mentions import find_assets, find_tags
+from services.asset_mentions import find_assets, find_tags, model_spellings
 from services.asset_questions import HistoryQuery, parse_history
 from services.asset_rows import RecordMatcher, record_words
 
@@ -95,3 +95,17 @@ def test_a_period_without_a_matching_record_counts_zero() -> None:
     in_2024 = [r for r in ROWS if r.event_date and r.event_date.year == 2024]
     assert _select(question, in_2024) == set()
     assert _select(question, ROWS) == {4}
+
+
+def test_a_model_designation_names_its_asset_only_when_one_asset_has_it() -> None:
+    profiles = (
+        AssetProfile(site="s", tag="R-101", model="Glasmont GR-6300", equipment_class="reactor"),
+        AssetProfile(site="s", tag="P-301", model="Castell CDS-50"),
+        AssetProfile(site="s", tag="P-302", model="Castell CDS-50"),
+    )
+    assert model_spellings(profiles) == {"GR6300": "R-101"}
+    resolver = TagResolver(list(profiles))
+    assert [t for t, _ in find_assets("how many jobs on the GR-6300 reactor?", resolver)] == [
+        "R-101"
+    ]
+    assert find_assets("how many jobs on the CDS-50?", resolver) == []
