@@ -15,9 +15,16 @@ from core.assets import LinkedRecord
 from core.db.engine import Database
 from core.models import AccessScope, DocType
 from services.asset_mentions import find_assets
-from services.asset_questions import HistoryQuery, parse_history
+from services.asset_questions import HistoryQuery, matches_topic, parse_history, stems_of
 from services.asset_rows import RecordMatcher, record_text, record_words
-from services.assets import dated_span, is_corrective, load_links, resolver_for, scoped_records
+from services.assets import (
+    dated_span,
+    failure_modes,
+    is_corrective,
+    load_links,
+    resolver_for,
+    scoped_records,
+)
 from services.equipment import same_equipment_elsewhere
 
 ANSWERER = "asset-history"
@@ -158,13 +165,17 @@ def answer_history(
     if not events:
         keys = set().union(*(resolver.keys_of(t) for t in tags))
         return _abstain(tags) if _has_events(db, site, keys) else None
-    words = record_words(query, [record_text(r) for r in events])
+    missing = _modes_never_seen(db, site, query, events)
+    words = record_words(query, [record_text(r) for r in events]) + missing
     query = query.model_copy(update={"tags": tags, "topic_words": _kept(query, words)})
     if (query.topic and not words and not query.count) or not _counts_records(query, words):
         return None  # it asks about something the records never mention: documents may say
+    if missing and not query.count:
+        return None
     if (outside := _outside(db, site, query, events)) is not None:
         return outside
-    hits = matcher.select(question, query, _candidates(events, query), events)
+    candidates = [] if missing else _candidates(events, query)
+    hits = matcher.select(question, query, candidates, events)
     if not hits and not query.count:
         return None
     notices = [n.message() for t in tags if (n := same_equipment_elsewhere(db, scope, site, t))]
@@ -184,6 +195,23 @@ def _events(
             if r.doc_type in _EVENTS:
                 events.setdefault((r.doc_id, r.revision, r.row, r.chunk_id or ""), r)
     return list(dict.fromkeys(canonical)), list(events.values())
+
+
+def _modes_never_seen(
+    db: Database, site: str, query: HistoryQuery, events: list[LinkedRecord]
+) -> list[str]:
+    """Topic stems that name one of the site's failure modes ("overheating") but occur in none
+    of this asset's records: the asset never had that failure, so a count of it is 0."""
+    modes = set().union(*(stems_of(m) for m in failure_modes(db, site))) - stems_of("none pm other")
+    had = set().union(*(stems_of(r.failure_mode) for r in events))
+    said = set().union(*(stems_of(record_text(r)) for r in events))
+    # the asset's own modes by prefix ("leak" ~ LEAKAGE); its text only by the exact stem, as
+    # short stems share prefixes with other words ("overheating" -> "overh" ~ "overhaul")
+    return [
+        t
+        for t in query.topic
+        if matches_topic(modes, [t]) and not matches_topic(had, [t]) and t not in said
+    ]
 
 
 def _counts_records(query: HistoryQuery, words: list[str]) -> bool:

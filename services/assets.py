@@ -163,6 +163,18 @@ def dated_span(db: Database, site: str, doc_ids: Iterable[str]) -> tuple[date, d
     return (first, last) if first is not None and last is not None else None
 
 
+def failure_modes(db: Database, site: str) -> set[str]:
+    """The failure-mode codes the site's current records use (the CMMS's own vocabulary)."""
+    query = (
+        select(AssetLinkRow.failure_mode)
+        .join(DocumentRow, AssetLinkRow.document_id == DocumentRow.id)
+        .where(DocumentRow.status == DocumentStatus.CURRENT.value, AssetLinkRow.site_id == site)
+        .distinct()
+    )
+    with db.session() as session:
+        return {mode for mode in session.scalars(query) if mode}
+
+
 def _newest_first(records: list[LinkedRecord]) -> list[LinkedRecord]:
     return sorted(
         records, key=lambda r: (r.when.isoformat() if r.when else "", r.row or 0), reverse=True

@@ -108,3 +108,18 @@ def test_a_period_before_the_export_abstains(corpus: tuple[Path, Components]) ->
     question = "how many work orders did CHL-1 have in 2021?"
     answer = ask(components, question, "calder", "technician", today=TODAY).answer
     assert answer.abstained and "cannot count" in answer.answer, answer.answer
+
+
+def test_a_failure_mode_the_asset_never_had_counts_zero(corpus: tuple[Path, Components]) -> None:
+    docs, components = corpus
+    rows = export_rows(docs / EXPORTS["dunmore"])
+    modes_by_asset: dict[str, set[str]] = {}
+    for r in rows:
+        modes_by_asset.setdefault(r["asset"], set()).add(r["failure_mode"])
+    had = {a for a, modes in modes_by_asset.items() if "OVERHEATING" in modes}
+    never = sorted(a for a in modes_by_asset if a not in had and a in {"P-301", "BLR-1", "R-101"})
+    assert had and never  # some asset of the site overheated, and these did not
+    question = f"How many overheating work orders has {never[0]} had?"
+    answer = ask(components, question, "dunmore", "technician", today=TODAY).answer
+    assert answer.history is not None and answer.history.count == 0, answer.answer
+    assert answer.citations == []
