@@ -142,7 +142,7 @@ def quality_reviews_the_answer(page: Page, app: ServedApp) -> None:
     page.goto(app.url)
     log_in(page, "quinn")
     page.get_by_role("link", name="Review").click()
-    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    expect(page.get_by_role("heading", name="Review", exact=True)).to_be_visible()
     expect(page.get_by_text("2 interaction(s) match.")).to_be_visible()
     choose(page, "Feedback", "Thumbs down")
     expect(page.get_by_text("1 interaction(s) match.")).to_be_visible()
