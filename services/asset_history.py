@@ -174,8 +174,7 @@ def answer_history(
         return None
     if (outside := _outside(db, site, query, events)) is not None:
         return outside
-    candidates = [] if missing else _candidates(events, query)
-    hits = matcher.select(question, query, candidates, events)
+    hits = [] if missing else matcher.select(question, query, _candidates(events, query), events)
     if not hits and not query.count:
         return None
     notices = [n.message() for t in tags if (n := same_equipment_elsewhere(db, scope, site, t))]
@@ -202,16 +201,15 @@ def _modes_never_seen(
 ) -> list[str]:
     """Topic stems that name one of the site's failure modes ("overheating") but occur in none
     of this asset's records: the asset never had that failure, so a count of it is 0."""
-    modes = set().union(*(stems_of(m) for m in failure_modes(db, site))) - stems_of("none pm other")
     had = set().union(*(stems_of(r.failure_mode) for r in events))
     said = set().union(*(stems_of(record_text(r)) for r in events))
     # the asset's own modes by prefix ("leak" ~ LEAKAGE); its text only by the exact stem, as
     # short stems share prefixes with other words ("overheating" -> "overh" ~ "overhaul")
-    return [
-        t
-        for t in query.topic
-        if matches_topic(modes, [t]) and not matches_topic(had, [t]) and t not in said
-    ]
+    unseen = [t for t in query.topic if not matches_topic(had, [t]) and t not in said]
+    if not unseen:
+        return []  # the site's modes are read only when a topic word is new to the asset
+    modes = set().union(*(stems_of(m) for m in failure_modes(db, site))) - stems_of("none pm other")
+    return [t for t in unseen if matches_topic(modes, [t])]
 
 
 def _counts_records(query: HistoryQuery, words: list[str]) -> bool:

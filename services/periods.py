@@ -3,9 +3,9 @@
 Read relative to the day the question is asked, so that an answer can say which dates it
 counted ("in the last 3 months", "in Q3 2025") and a reader can check it. Calendar units
 ("last month", "this quarter") mean calendar months and quarters; counted units ("the last 3
-months", "the past year") count back from today, to the same day of the month. A single month counts only with
-its year ("May 2025"); in ranges and after "since", a month without a year is its most recent
-occurrence that has begun.
+months", "the past year") count back from today, to the same day of the month. A single month
+counts only with its year ("May 2025"); in ranges and after "since", a month without a year is
+its most recent occurrence that has begun.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ _NUMBERS = {
 _COUNTED = re.compile(
     r"\b(?:last|past|previous|recent) (\d+|" + "|".join(_NUMBERS) + r") (day|week|month|year)s?\b"
 )
-_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3}
-_ORDINAL["4th"] = 4
+_ORDINAL = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+}  # fmt: skip
 
 
 class Period(BaseModel):
@@ -43,8 +44,8 @@ class Period(BaseModel):
     phrase: str = ""
     """The words of the question that named the period (kept out of the topic)."""
     anchor: bool = False
-    """A single named month ("in May", "August 2025"): it usually says which event is meant
-    ("the hose that burst in March"), so it narrows a history question but is no cue for one."""
+    """A single named month ("August 2025"): it usually says which event is meant ("the hose
+    that burst in March 2025"), so it narrows a history question but is no cue for one."""
 
     @property
     def scopes(self) -> bool:
@@ -54,7 +55,7 @@ class Period(BaseModel):
 
 def find_period(question: str, today: date) -> Period | None:
     """The period a question names, relative to ``today``; None when it names none."""
-    q = " ".join(question.lower().replace("’", "'").split())
+    q = " ".join(question.lower().split())
     for reader in (_range, _counted, _since, _calendar, _quarter, _month, _year):
         found = reader(q, today)
         if found is not None:
@@ -78,8 +79,10 @@ def _recent_year(month: int, today: date) -> int:
     return today.year if month <= today.month else today.year - 1
 
 
-def _span(start: date, end: date, today: date, label: str, phrase: str) -> Period:
-    return Period(start=start, end=min(end, today), label=label, phrase=phrase)
+def _span(
+    start: date, end: date, today: date, label: str, phrase: str, anchor: bool = False
+) -> Period:
+    return Period(start=start, end=min(end, today), label=label, phrase=phrase, anchor=anchor)
 
 
 def _range(q: str, today: date) -> Period | None:
@@ -163,17 +166,14 @@ def _calendar_unit(unit: str, today: date, back: bool) -> tuple[date, date]:
 
 def _quarter(q: str, today: date) -> Period | None:
     """Quarters: "Q3", "q2 2025", "the first quarter of 2024"."""
-    m = re.search(r"\bq([1-4])(?:,? " + _YEAR + r")?\b", q)
-    ordinal = re.search(
-        r"\b(" + "|".join(_ORDINAL) + r") quarter(?: of " + _YEAR + r"| " + _YEAR + r")?\b", q
-    )  # fmt: skip
-    if m is None and ordinal is None:
-        return None
-    if m is not None:
+    if m := re.search(r"\bq([1-4])(?:,? " + _YEAR + r")?\b", q):
         n, year_text, phrase = int(m[1]), m[2], m[0]
+    elif m := re.search(
+        r"\b(" + "|".join(_ORDINAL) + r") quarter(?: of " + _YEAR + r"| " + _YEAR + r")?\b", q
+    ):  # fmt: skip
+        n, year_text, phrase = _ORDINAL[m[1]], m[2] or m[3], m[0]
     else:
-        assert ordinal is not None
-        n, year_text, phrase = _ORDINAL[ordinal[1]], ordinal[2] or ordinal[3], ordinal[0]
+        return None
     first = 3 * n - 2
     year = int(year_text) if year_text else _recent_year(first, today)
     start, end = date(year, first, 1), _month_end(year, first + 2)
@@ -189,8 +189,8 @@ def _month(q: str, today: date) -> Period | None:
         return None
     month, year = MONTHS[m[1]], int(m[2])
     start = date(year, month, 1)
-    found = _span(start, _month_end(year, month), today, f"in {start.strftime('%B %Y')}", m[0])
-    return found.model_copy(update={"anchor": True})
+    label = f"in {start.strftime('%B %Y')}"
+    return _span(start, _month_end(year, month), today, label, m[0], anchor=True)
 
 
 def _year(q: str, today: date) -> Period | None:
