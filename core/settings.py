@@ -171,7 +171,18 @@ class AnswerSettings(BaseModel):
         le=1.0,
         description="Reader answerer: abstain when the best hit's reader probability is below",
     )
-    reader_candidates: int = Field(default=8, ge=1, le=50, description="Hits the reader scores")
+    reader_abstain: Literal["support", "reader"] = Field(
+        default="support",
+        description="Reader answerer: abstain on the support score (abstain_threshold; measured "
+        "better on the development sets) or on the reader's best probability (reader_threshold)",
+    )
+    reader_candidates: int = Field(default=5, ge=1, le=50, description="Hits the reader scores")
+    reader_rank_prior: float = Field(
+        default=3.0,
+        ge=0.0,
+        description="Reader answerer: hits are ordered by reader logit minus this times "
+        "ln(1 + fused position), so the retriever's order breaks the reader's near-ties",
+    )
     reader_source_ratio: float = Field(
         default=0.8,
         ge=0.0,
@@ -240,6 +251,12 @@ class RetrievalSettings(BaseModel):
     )
     reader_threads: int = Field(default=2, ge=1, le=64, description="onnxruntime threads")
     rerank_candidates: int = Field(default=20, ge=1, le=200)
+    rerank_rank_prior: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="Rerank by score (a probability is read on the logit scale) minus this "
+        "times ln(1 + fused position): the fused order breaks the reranker's near-ties",
+    )
     keyword_dir: Path | None = Field(default=None, description="Default <home>/bm25")
     dense_snapshot: bool = Field(
         default=True,

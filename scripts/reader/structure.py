@@ -86,6 +86,9 @@ HEADING_TEMPLATES = (
     "{asset} {leaf}?",
     "What is the {leaf} for {subject}?",
     "Where do I find the {leaf} for {asset}?",
+    "I'm on {asset}, what about {leaf}?",
+    "{subject}: {leaf}",
+    "what do I need to know about {leaf} for the {subject}",
 )
 TABLE_TEMPLATES = (
     "{column} of {row} on {asset}",
@@ -192,7 +195,7 @@ def content_query(chunk: Chunk, rng: random.Random) -> str | None:
     return " ".join([*picked, tag] if tag and tag not in picked else picked) + "?"
 
 
-QUERY_MAKERS = (heading_query, table_query, record_query, content_query)
+QUERY_MAKERS = (heading_query, table_query, record_query, content_query, content_query)
 
 
 class NegativeSampler:
@@ -251,16 +254,22 @@ def _swap_asset(
 
 
 def structure_groups(
-    chunks: Sequence[Chunk], negatives: int, unanswerable_share: float, seed: int
+    chunks: Sequence[Chunk],
+    negatives: int,
+    unanswerable_share: float,
+    seed: int,
+    per_chunk: int = 2,
+    missing_share: float = 0.0,
 ) -> list[Group]:
-    """One or two groups per chunk (query makers that apply), plus asset-swapped negatives."""
+    """Up to ``per_chunk`` groups per chunk (query makers that apply), plus asset-swapped
+    negatives."""
     rng = random.Random(seed)
     sampler = NegativeSampler(chunks)
     all_assets = sorted({a for c in chunks for a in c.assets})
     groups: list[Group] = []
     for chunk in sorted(chunks, key=lambda c: c.chunk_id):
         made = [q for maker in QUERY_MAKERS if (q := maker(chunk, rng))]
-        for query in rng.sample(made, min(2, len(made))):
+        for query in rng.sample(made, min(per_chunk, len(made))):
             negs = sampler.sample(chunk, query, negatives, rng)
             if len(negs) < negatives:
                 continue
@@ -268,6 +277,14 @@ def structure_groups(
             groups.append(
                 Group(query, passages, [1] + [0] * len(negs), "structure", key=chunk.chunk_id)
             )
+            if rng.random() < missing_share and len(negs) > 1:
+                # The same question with its answer taken out: on-topic look-alikes that do not
+                # answer (the absolute score must fall when the answering passage is missing).
+                extra = sampler.sample(chunk, query, negatives + 1, rng)
+                others = [c.text for c in extra][: len(passages)]
+                groups.append(
+                    Group(query, others, [0] * len(others), "unanswerable", key=chunk.chunk_id)
+                )
             swapped = _swap_asset(query, passages, all_assets, rng)
             if swapped and rng.random() < unanswerable_share:
                 groups.append(

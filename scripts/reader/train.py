@@ -27,6 +27,7 @@ class TrainConfig:
     epochs: int = 1
     groups_per_step: int = 4
     lr: float = 4e-5
+    head_lr: float = 1e-3
     warmup: float = 0.1
     max_length: int = 112
     frozen_layers: int = 3
@@ -111,7 +112,23 @@ def train(model: Any, tokenizer: Any, groups: list[Group], cfg: TrainConfig) -> 
     rng = random.Random(cfg.seed)
     freeze(model, cfg.frozen_layers)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
+    # The 1-logit head (and pooler) start from random weights: they need a far larger step
+    # than the pre-trained body, or the score spread stays tiny after a short run.
+    head = [
+        p
+        for n, p in model.named_parameters()
+        if p.requires_grad
+        and not n.startswith("bert.encoder")
+        and not n.startswith("bert.embeddings")
+    ]
+    body = [
+        p
+        for n, p in model.named_parameters()
+        if p.requires_grad and (n.startswith("bert.encoder") or n.startswith("bert.embeddings"))
+    ]
+    optimizer = torch.optim.AdamW(
+        [{"params": body, "lr": cfg.lr}, {"params": head, "lr": cfg.head_lr}], weight_decay=0.01
+    )
     steps = math.ceil(len(groups) / cfg.groups_per_step) * cfg.epochs
     warm = max(1, int(cfg.warmup * steps))
 

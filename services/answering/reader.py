@@ -29,6 +29,7 @@ from services.answering.compose import Quote, abstention, compose, without_notic
 from services.answering.evidence import quotable_units
 from services.answering.procedure import section_members, step_runs
 from services.answering.safety import SectionLookup, collect_notices
+from services.answering.support import support_score
 from services.answering.units import Unit, UnitKind
 
 
@@ -64,7 +65,7 @@ class ReaderAnswerer:
         self.section_lookup = section_lookup
 
     def judge(self, question: str, hits: Sequence[SearchHit]) -> list[Judged]:
-        """The top hits by the reader's probability, best first (ties keep retrieval order).
+        """The top hits by the reader's logit less a prior on their fused position, best first.
 
         A hit the retriever already reranked with this reader keeps its ``rerank_score``.
         """
@@ -76,20 +77,30 @@ class ReaderAnswerer:
             Judged(h, h.rerank_score if h.rerank_score is not None else scored[h.chunk.chunk_id])
             for h in top
         ]
-        return sorted(judged, key=lambda j: (-j.p, j.hit.rank))
+        prior = self.settings.reader_rank_prior
+        position = {j.hit.chunk.chunk_id: i for i, j in enumerate(judged)}
+
+        def value(j: Judged) -> float:
+            return logit(j.p) - prior * math.log1p(position[j.hit.chunk.chunk_id])
+
+        return sorted(judged, key=lambda j: (-value(j), j.hit.rank))
 
     def answer(self, question: str, hits: list[SearchHit], role: Role) -> Answer:
         """Answer from ``hits`` only, or abstain naming the closest in-scope documents."""
         judged = self.judge(question, hits)
         ordered = [j.hit for j in judged]
-        support = judged[0].p if judged else 0.0
-        if support < self.settings.reader_threshold:
-            return abstention(ordered, self.settings.closest_documents, support, self.name)
+        support = max((j.p for j in judged), default=0.0)
+        decided, floor = self._answerability(question, hits, support)
+        if decided < floor:
+            return abstention(ordered, self.settings.closest_documents, decided, self.name)
         sources = [
             j
-            for j in judged[: self.settings.max_sources]
-            if j.p >= self.settings.reader_threshold
-            and j.p >= self.settings.reader_source_ratio * support
+            for i, j in enumerate(judged[: self.settings.max_sources])
+            if i == 0
+            or (
+                j.p >= self.settings.reader_threshold
+                and j.p >= self.settings.reader_source_ratio * support
+            )
         ]
         quotes, procedure = self._quotes(question, sources, ordered)
         if not quotes:
@@ -97,8 +108,19 @@ class ReaderAnswerer:
         notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
         if not procedure:
             quotes = without_notices(quotes, notices)
-        answer = compose(quotes, notices, ordered, procedure, support)
+        answer = compose(quotes, notices, ordered, procedure, decided)
         return answer.model_copy(update={"answerer": self.name})
+
+    def _answerability(
+        self, question: str, hits: Sequence[SearchHit], best: float
+    ) -> tuple[float, float]:
+        """(score, threshold) the answer-or-abstain decision is made on: the lexical support
+        score of the hits, or the reader's best probability (``reader_abstain``)."""
+        s = self.settings
+        if s.reader_abstain == "reader":
+            return best, s.reader_threshold
+        score = support_score(question, hits, s.support_hits, s.dense_support_weight)
+        return score, s.abstain_threshold
 
     def _quotes(
         self, question: str, sources: list[Judged], hits: list[SearchHit]

@@ -10,6 +10,7 @@ from core.models import Role
 from core.settings import AnswerSettings
 from retrieval.readers import OverlapReader
 from services.answering.reader import ReaderAnswerer, logit
+from services.answering.support import support_score
 from tests.answer_fixtures import CIP, JAM_INTRO, JAM_PROC, TORQUE, WORK_ORDER, hits
 
 pytestmark = pytest.mark.unit
@@ -27,7 +28,7 @@ class CountingReader(OverlapReader):
         return super().score(question, passages)
 
 
-def answerer(**settings: float) -> ReaderAnswerer:
+def answerer(**settings: object) -> ReaderAnswerer:
     return ReaderAnswerer(OverlapReader(), AnswerSettings(**settings))  # type: ignore[arg-type]
 
 
@@ -41,7 +42,7 @@ def test_the_reader_reorders_hits_and_the_best_one_is_cited_first() -> None:
 
 
 def test_below_the_threshold_it_abstains_and_names_the_closest_documents() -> None:
-    got = answerer(reader_threshold=0.99).answer(
+    got = answerer(reader_threshold=0.99, reader_abstain="reader").answer(
         "Torque for the gearbox coupling bolts?", hits([CIP, TORQUE]), Role.TECHNICIAN
     )
     assert got.abstained and got.citations == []
@@ -75,3 +76,16 @@ def test_a_reranked_hit_is_not_scored_again() -> None:
 def test_logit_inverts_the_sigmoid_and_stays_finite_at_the_ends() -> None:
     assert logit(0.5) == 0.0 and logit(0.880797) == pytest.approx(2.0, abs=1e-4)
     assert logit(1.0) < 30 and logit(0.0) > -30
+
+
+def test_by_default_it_abstains_on_the_support_score_not_the_readers_probability() -> None:
+    # The reader's probability still orders the hits, but on the development sets the support
+    # score separated answerable from unanswerable questions better (docs/models.md).
+    question = "Torque for the gearbox coupling bolts?"
+    given = hits([CIP, TORQUE])
+    sure = answerer(reader_threshold=0.99).answer(question, given, Role.TECHNICIAN)
+    assert not sure.abstained
+    assert sure.support_score == pytest.approx(support_score(question, given))
+    off_topic = "Regeneration temperature of the desiccant dryer?"
+    unsure = answerer(reader_threshold=0.0).answer(off_topic, given, Role.TECHNICIAN)
+    assert unsure.abstained and unsure.citations == []

@@ -40,9 +40,11 @@ def test_sweep_trades_answered_for_refused_and_best_balances_them() -> None:
     assert chosen.threshold == 0.5
 
 
-def test_load_refuses_cases_without_a_support_score(tmp_path: Path) -> None:
+def test_cases_without_a_support_score_keep_their_decision(tmp_path: Path) -> None:
+    # An asset-history answer is decided by its own path and carries no support score.
     path = tmp_path / "cases.jsonl"
-    bad = result(case("a"), [src("DOC-A")])
-    path.write_text(bad.model_dump_json() + "\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match="no support_score"):
-        load_results([path])
+    other = result(case("a"), [src("DOC-A")])
+    path.write_text(other.model_dump_json() + "\n", encoding="utf-8")
+    loaded = load_results([path])
+    assert loaded[0].support_score is None
+    assert decide(loaded, 1.0)[0].abstained is False
