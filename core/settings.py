@@ -178,7 +178,7 @@ class AnswerSettings(BaseModel):
     )
     reader_candidates: int = Field(default=5, ge=1, le=50, description="Hits the reader scores")
     reader_rank_prior: float = Field(
-        default=3.0,
+        default=2.0,
         ge=0.0,
         description="Reader answerer: hits are ordered by reader logit minus this times "
         "ln(1 + fused position), so the retriever's order breaks the reader's near-ties",

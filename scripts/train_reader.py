@@ -107,18 +107,18 @@ def main() -> int:
     parser.add_argument("--home", type=Path, help="home with sample_docs indexed (else a temp one)")
     parser.add_argument("--scifact", type=Path, default=ROOT.parent / "shared/datasets/scifact")
     parser.add_argument("--out", type=Path, default=ROOT / "retrieval/reader_model")
-    parser.add_argument("--negatives", type=int, default=3)
-    parser.add_argument("--structure-groups", type=int, default=520)
-    parser.add_argument("--scifact-groups", type=int, default=260)
+    parser.add_argument("--negatives", type=int, default=4)
+    parser.add_argument("--structure-groups", type=int, default=5000)
+    parser.add_argument("--scifact-groups", type=int, default=400)
     parser.add_argument("--unanswerable-share", type=float, default=0.25)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument(
         "--synthetic", type=Path, default=DEFAULT_QUESTIONS, help="synthetic questions file"
     )
     parser.add_argument("--no-synthetic", dest="synthetic", action="store_const", const=None)
-    parser.add_argument("--queries-per-chunk", type=int, default=2)
+    parser.add_argument("--queries-per-chunk", type=int, default=3)
     parser.add_argument(
-        "--missing-share", type=float, default=0.0, help="groups with the positive taken out"
+        "--missing-share", type=float, default=0.15, help="groups with the positive taken out"
     )
     parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
     parser.add_argument("--frozen-layers", type=int, default=TrainConfig.frozen_layers)

@@ -3,8 +3,8 @@
 Loss per group: softmax cross-entropy of the positive against its negatives (ranking) plus a
 pointwise binary cross-entropy on every pair (an absolute score, so "no passage answers" can
 be read from the best score). Unanswerable groups only have the pointwise part. The embeddings
-and the first ``frozen_layers`` encoder layers are frozen (no backward through them: on 2
-shared cores a full fine-tune ran at ~1.2 pairs/s), the upper layers and the head train. Fixed seeds, 2 threads.
+and the first ``frozen_layers`` encoder layers can be frozen (0 by default: a full fine-tune
+runs at ~13 pairs/s on 2 quiet cores), the head trains at its own, larger learning rate. Fixed seeds, 2 threads.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ class TrainConfig:
     """Hyper-parameters of one training run (all recorded in the model card)."""
 
     seed: int = 13
-    epochs: int = 1
+    epochs: int = 2
     groups_per_step: int = 4
-    lr: float = 4e-5
+    lr: float = 5e-5
     head_lr: float = 1e-3
     warmup: float = 0.1
-    max_length: int = 112
-    frozen_layers: int = 3
+    max_length: int = 128
+    frozen_layers: int = 0
     pointwise_weight: float = 0.5
     threads: int = 2
 
