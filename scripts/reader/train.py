@@ -114,18 +114,11 @@ def train(model: Any, tokenizer: Any, groups: list[Group], cfg: TrainConfig) -> 
     params = [p for p in model.parameters() if p.requires_grad]
     # The 1-logit head (and pooler) start from random weights: they need a far larger step
     # than the pre-trained body, or the score spread stays tiny after a short run.
-    head = [
-        p
-        for n, p in model.named_parameters()
-        if p.requires_grad
-        and not n.startswith("bert.encoder")
-        and not n.startswith("bert.embeddings")
-    ]
-    body = [
-        p
-        for n, p in model.named_parameters()
-        if p.requires_grad and (n.startswith("bert.encoder") or n.startswith("bert.embeddings"))
-    ]
+    body, head = [], []
+    for name, param in model.named_parameters():
+        if param.requires_grad:
+            is_body = name.startswith(("bert.encoder", "bert.embeddings"))
+            (body if is_body else head).append(param)
     optimizer = torch.optim.AdamW(
         [{"params": body, "lr": cfg.lr}, {"params": head, "lr": cfg.head_lr}], weight_decay=0.01
     )
