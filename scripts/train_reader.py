@@ -5,10 +5,13 @@
 
 Steps: read the current chunks of an index of ``sample_docs`` (``--home``; without it,
 ``sample_docs`` is ingested into a temporary home with the hashing embedder: chunk texts do not
-depend on the embedder), build structure groups and SciFact train groups
-(``scripts/reader/``), hold out 15% of the structure groups (by chunk) for a sanity check,
-fine-tune on 2 threads with fixed seeds, export to int8 ONNX and write ``reader.json``.
-Never reads ``eval/golden``. ``--measure`` only times training steps (pairs/s) and exits.
+depend on the embedder), build the training groups (``scripts/reader/``): question/unit groups
+from the committed LLM-written unit questions and table templates, with perturbed and
+answer-missing variants (``unit_groups.py``), chunk-level structure and synthetic groups, and
+SciFact train groups; hold out 15% of the structure groups and 5% of the unit groups (by chunk)
+for a sanity check, fine-tune on 2 threads with fixed seeds, export to int8 ONNX and write
+``reader.json``. Never reads ``eval/golden``. ``--measure`` only times training steps (pairs/s)
+and exits; ``--export-units`` writes the generator's input.
 """
 
 from __future__ import annotations
@@ -35,8 +38,16 @@ from scripts.reader.scifact import scifact_groups  # noqa: E402
 from scripts.reader.structure import structure_groups  # noqa: E402
 from scripts.reader.synthetic import DEFAULT_QUESTIONS, synthetic_groups  # noqa: E402
 from scripts.reader.train import TrainConfig, load_base, sanity, train  # noqa: E402
+from scripts.reader.unit_groups import (  # noqa: E402
+    DEFAULT_UNIT_QUESTIONS,
+    export_units,
+    unit_groups,
+)
 
 HOLDOUT_SHARE = 15
+UNIT_HOLDOUT_SHARE = 5
+"""Percent of chunks whose unit questions are held out (fewer: every chunk's units are worth
+training on, the development question sets are the real measure)."""
 
 
 def current_chunks(home: Path) -> list[Chunk]:
@@ -90,10 +101,24 @@ def build_groups(args: argparse.Namespace, chunks: list[Chunk]) -> tuple[list[Gr
         args.queries_per_chunk,
         args.missing_share,
     )
-    held = [g for g in structure if bucket(f"holdout:{g.key}") < HOLDOUT_SHARE]
-    kept = [g for g in structure if bucket(f"holdout:{g.key}") >= HOLDOUT_SHARE]
     rng = random.Random(args.seed)
+    units = (
+        unit_groups(
+            chunks,
+            args.unit_questions,
+            args.unit_negatives,
+            args.seed,
+            args.unit_missing_share,
+            args.unit_perturb_share,
+        )
+        if args.unit_questions
+        else []
+    )
+    held = [g for g in structure if bucket(f"holdout:{g.key}") < HOLDOUT_SHARE]
+    held += [g for g in units if bucket(f"holdout:{g.key}") < UNIT_HOLDOUT_SHARE]
+    kept = [g for g in structure if bucket(f"holdout:{g.key}") >= HOLDOUT_SHARE]
     kept = rng.sample(kept, min(args.structure_groups, len(kept)))
+    kept += [g for g in units if bucket(f"holdout:{g.key}") >= UNIT_HOLDOUT_SHARE]
     sci = (
         scifact_groups(args.scifact, args.negatives, args.scifact_groups, args.seed)
         if args.scifact_groups > 0
@@ -108,7 +133,10 @@ def main() -> int:
     parser.add_argument("--scifact", type=Path, default=ROOT.parent / "shared/datasets/scifact")
     parser.add_argument("--out", type=Path, default=ROOT / "retrieval/reader_model")
     parser.add_argument("--negatives", type=int, default=4)
-    parser.add_argument("--structure-groups", type=int, default=5000)
+    parser.add_argument(
+        "--unit-negatives", type=int, default=7, help="negatives per unit question (short)"
+    )
+    parser.add_argument("--structure-groups", type=int, default=700)
     parser.add_argument("--scifact-groups", type=int, default=400)
     parser.add_argument("--unanswerable-share", type=float, default=0.25)
     parser.add_argument("--seed", type=int, default=13)
@@ -116,6 +144,12 @@ def main() -> int:
         "--synthetic", type=Path, default=DEFAULT_QUESTIONS, help="synthetic questions file"
     )
     parser.add_argument("--no-synthetic", dest="synthetic", action="store_const", const=None)
+    parser.add_argument(
+        "--unit-questions", type=Path, default=DEFAULT_UNIT_QUESTIONS, help="unit questions file"
+    )
+    parser.add_argument("--no-units", dest="unit_questions", action="store_const", const=None)
+    parser.add_argument("--unit-missing-share", type=float, default=0.25)
+    parser.add_argument("--unit-perturb-share", type=float, default=0.4)
     parser.add_argument("--queries-per-chunk", type=int, default=3)
     parser.add_argument(
         "--missing-share", type=float, default=0.15, help="groups with the positive taken out"
@@ -126,6 +160,7 @@ def main() -> int:
     parser.add_argument("--head-lr", type=float, default=TrainConfig.head_lr)
     parser.add_argument("--max-length", type=int, default=TrainConfig.max_length)
     parser.add_argument("--export-chunks", type=Path, help="write the chunks as JSONL and exit")
+    parser.add_argument("--export-units", type=Path, help="write the units as JSONL and exit")
     parser.add_argument("--measure", action="store_true", help="time 10 steps and exit")
     args = parser.parse_args()
     apply_offline_env()
@@ -140,10 +175,21 @@ def main() -> int:
     if args.export_chunks:
         export_chunks(chunks, args.export_chunks)
         return 0
+    if args.export_units:
+        print(f"{export_units(chunks, args.export_units)} units")
+        return 0
     groups, held = build_groups(args, chunks)
     counts = {
         s: sum(g.source == s for g in groups)
-        for s in ("structure", "synthetic", "unanswerable", "scifact")
+        for s in (
+            "structure",
+            "synthetic",
+            "unanswerable",
+            "scifact",
+            "unit",
+            "unit-missing",
+            "unit-perturbed",
+        )
     }
     print(f"{len(chunks)} chunks; training groups {counts}; held-out structure groups {len(held)}")
     cfg = TrainConfig(
@@ -172,8 +218,12 @@ def main() -> int:
         "data": {
             **counts,
             "negatives_per_group": args.negatives,
+            "unit_negatives_per_group": args.unit_negatives,
             "seed": args.seed,
             "structure_holdout_percent": HOLDOUT_SHARE,
+            "unit_holdout_percent": UNIT_HOLDOUT_SHARE,
+            "unit_missing_share": args.unit_missing_share,
+            "unit_perturb_share": args.unit_perturb_share,
             "scifact_tune_percent": TUNE_SHARE,
         },
         "training": figures,

@@ -24,7 +24,7 @@ class TrainConfig:
     """Hyper-parameters of one training run (all recorded in the model card)."""
 
     seed: int = 13
-    epochs: int = 2
+    epochs: int = 1
     groups_per_step: int = 4
     lr: float = 5e-5
     head_lr: float = 1e-3

@@ -1,0 +1,86 @@
+"""The reader's training data: unit groups, perturbed questions, table questions (no model)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from scripts.reader.unit_groups import (
+    UnitSampler,
+    corpus_units,
+    perturb,
+    table_questions,
+    unit_groups,
+)
+from tests.answer_fixtures import CIP, JAM_INTRO, JAM_PROC, TORQUE, WORK_ORDER
+
+pytestmark = pytest.mark.unit
+CHUNKS = [TORQUE, CIP, JAM_PROC, JAM_INTRO, WORK_ORDER]
+VOCAB = {"tag": ["CONV-3", "IMM-4", "P-301"], "name": ["PET", "ABS"]}
+
+
+def test_a_perturbed_question_asks_for_something_no_passage_contains() -> None:
+    passages = ["Manual — CONV-3\nGearbox coupling bolts | M12 | 85 Nm", "Guard fixings | M6"]
+    question = "Torque of the CONV-3 gearbox coupling bolts?"
+    rng = random.Random(1)
+    for _ in range(20):
+        changed = perturb(question, passages, VOCAB, rng)
+        assert changed and changed != question
+        swapped = set(changed.split()) - set(question.split())
+        assert swapped and not any(word.strip("?") in "\n".join(passages) for word in swapped)
+
+
+def test_nothing_to_swap_gives_none_and_part_of_a_tag_is_not_a_name() -> None:
+    assert perturb("how do I start?", ["Start the pump."], VOCAB, random.Random(1)) is None
+    only_tag_part = {"tag": [], "name": ["PET"]}
+    question = "What fixed the CONV-3 fault?"
+    for seed in range(10):  # "CONV" is a name only inside the tag: never swapped, never kept
+        assert perturb(question, ["CONV-3 belt fault"], only_tag_part, random.Random(seed)) is None
+
+
+def test_table_rows_become_column_questions_about_their_subject() -> None:
+    questions = dict(table_questions(corpus_units([TORQUE]), random.Random(3)))
+    assert questions
+    for key, question in questions.items():
+        row = next(u for u in corpus_units([TORQUE]) if u.key == key).unit.text
+        subject = row.strip("| ").split(" | ")[0]
+        assert subject in question, (question, row)
+
+
+def test_negatives_are_other_units_and_other_documents_when_asked() -> None:
+    units = corpus_units(CHUNKS)
+    sampler = UnitSampler(units)
+    positive = next(u for u in units if "Gearbox coupling" in u.unit.text)
+    rng = random.Random(5)
+    near = sampler.sample(positive, "gearbox coupling torque", 4, rng)
+    assert near and positive.key not in {u.key for u in near}
+    assert all(u.unit.text != positive.unit.text for u in near)
+    far = sampler.sample(positive, "torque of the caustic wash jam bolts", 4, rng, other_docs=True)
+    assert far and all(u.chunk.doc_id != positive.chunk.doc_id for u in far)
+
+
+def test_unit_groups_put_the_positive_first_and_label_variants_unanswerable(
+    tmp_path: Path,
+) -> None:
+    units = corpus_units(CHUNKS)
+    step = next(u for u in units if u.unit.text.startswith("1. Press the E-STOP"))
+    questions = tmp_path / "q.jsonl"
+    row = {
+        "chunk_id": step.chunk.chunk_id,
+        "pos": step.unit.position,
+        "question": "Which button on the Filler 2 HMI do I press first?",
+        "rewrite": "Filler 2 jammed again - what do I hit first on the HMI?",
+    }
+    questions.write_text(json.dumps(row) + "\n")
+    groups = unit_groups(CHUNKS, questions, 3, seed=1, missing_share=1.0, perturb_share=1.0)
+    answerable = [g for g in groups if g.source == "unit" and step.unit.text in g.passages[0]]
+    assert len(answerable) == 2  # the question and its rewrite
+    assert all(g.labels == [1] + [0] * (len(g.passages) - 1) for g in answerable)
+    for g in groups:
+        if g.source in {"unit-missing", "unit-perturbed"}:
+            assert set(g.labels) == {0}
+        if g.source == "unit-missing":
+            assert all(step.chunk.doc_id not in p.split("\n")[0] for p in g.passages)
