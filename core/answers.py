@@ -102,7 +102,7 @@ class Answer(BaseModel):
     """A grounded answer (or an abstention) with its citations and safety notices.
 
     ``support_score`` is the evidence score the abstention decision was based on (0..1);
-    ``fallback_reason`` says why an optional LLM answer was replaced by the extractive one.
+    ``fallback_reason`` says why an optional LLM answer was replaced by the reader's one.
     """
 
     answer: str
@@ -110,7 +110,7 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     safety_notices: list[str] = Field(default_factory=list)
     closest_documents: list[ClosestDocument] = Field(default_factory=list)
-    answerer: str = "extractive"
+    answerer: str = "reader"
     latency_ms: dict[str, float] = Field(default_factory=dict)
     support_score: float | None = None
     fallback_reason: str | None = None

@@ -97,13 +97,36 @@ class ChunkingSettings(BaseModel):
     combine_under_n_chars: int = 200
 
 
-class LLMSettings(BaseModel):
-    """Optional OpenAI-compatible chat endpoint. The key is read from ``api_key_env``."""
+LOCAL_LLM_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+"""The local generator's file name under ``<venv>/share/plant-copilot`` (``make local-llm``)."""
 
+
+class LLMSettings(BaseModel):
+    """Optional LLM answer mode: an OpenAI-compatible chat endpoint (``base_url``; the key is
+    read from ``api_key_env``), or a local GGUF model run in-process (``backend="gguf"``,
+    installed by ``make local-llm``)."""
+
+    backend: Literal["http", "gguf"] = "http"
     base_url: str | None = None
     model: str = "gpt-4o-mini"
     api_key_env: str = "PLANT_COPILOT_LLM_API_KEY"
     timeout_s: float = 30.0
+    model_path: Path | None = Field(
+        default=None,
+        description="gguf backend: the model file (default: the one `make local-llm` installs)",
+    )
+    threads: int = Field(default=2, ge=1, description="gguf backend: CPU threads")
+    max_tokens: int = Field(default=320, ge=16, description="gguf backend: reply length cap")
+
+    @property
+    def enabled(self) -> bool:
+        """True when an LLM answer mode is configured."""
+        return self.backend == "gguf" or bool(self.base_url)
+
+    @property
+    def resolved_model_path(self) -> Path:
+        """The configured GGUF file, or where ``make local-llm`` puts it."""
+        return self.model_path or Path(sys.prefix) / "share" / "plant-copilot" / LOCAL_LLM_FILE
 
 
 class AuthSettings(BaseModel):
@@ -131,27 +154,16 @@ class UISettings(BaseModel):
 class AnswerSettings(BaseModel):
     """How answers are composed and when the copilot abstains.
 
-    ``abstain_threshold`` applies to the support score of
-    :func:`services.answering.support.support_score` (0..1): below it the copilot says the
-    documents do not answer. The default 0.45 was calibrated on the 140-question golden set
-    (``eval/calibration/support_v2.md``, sweep by ``eval/support_calibration.py``); re-run the
-    sweep when the golden set, the corpus or the retriever changes.
+    The reader model (``services/answering/reader.py``) reads every quotable unit of the top
+    ``reader_candidates`` hits with the question; below ``reader_threshold`` on the best unit's
+    probability the copilot says the documents do not answer. The threshold and the other
+    reader settings were chosen on the development question sets (``eval/golden/*.jsonl``, with
+    ``eval/threshold_sweep.py``; README "Evaluation"); re-run the sweep when the reader model,
+    the corpus or the retriever changes.
     """
 
-    abstain_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
-    dense_support_weight: float = Field(
-        default=0.5,
-        ge=0.0,
-        le=2.0,
-        description="Support += weight x (best hit's dense cosine - 0.5): the semantic signal "
-        "beside the lexical one. Calibrated on MiniLM cosines; the wiring sets 0 for other "
-        "embedders (their cosines have another scale)",
-    )
     retrieve_k: int = Field(default=8, ge=1, le=50)
-    support_hits: int = Field(
-        default=5, ge=1, description="Top hits whose support decides abstention and that are quoted"
-    )
-    max_sentences: int = Field(default=4, ge=1, description="Sentences in a factual answer")
+    max_sentences: int = Field(default=6, ge=1, description="Units in a factual answer")
     max_sources: int = Field(default=3, ge=1, description="Chunks quoted in a factual answer")
     closest_documents: int = Field(default=3, ge=0, description="Named when abstaining")
     llm_max_sources: int = Field(default=6, ge=1, description="Numbered sources sent to an LLM")
@@ -160,37 +172,24 @@ class AnswerSettings(BaseModel):
     )
     prompt_version: str = "v1"
     max_question_chars: int = 2000
-    answerer: Literal["extractive", "reader"] = Field(
-        default="extractive",
-        description="extractive: the lexical support score and quoting rules; reader: the reader "
-        "model ranks, decides abstention and picks the quotes (services/answering/reader.py)",
-    )
     reader_threshold: float = Field(
         default=0.5,
         ge=0.0,
         le=1.0,
-        description="Reader answerer: abstain when the best hit's reader probability is below",
+        description="Abstain when the best unit's reader probability is below",
     )
-    reader_abstain: Literal["support", "reader"] = Field(
-        default="support",
-        description="Reader answerer: abstain on the support score (abstain_threshold; measured "
-        "better on the development sets) or on the reader's best probability (reader_threshold)",
+    reader_candidates: int = Field(default=5, ge=1, le=50, description="Hits the reader reads")
+    reader_max_units: int = Field(
+        default=32, ge=1, le=200, description="Units of those hits the reader reads, at most"
     )
-    reader_candidates: int = Field(default=5, ge=1, le=50, description="Hits the reader scores")
     reader_rank_prior: float = Field(
         default=2.0,
         ge=0.0,
-        description="Reader answerer: hits are ordered by reader logit minus this times "
-        "ln(1 + fused position), so the retriever's order breaks the reader's near-ties",
-    )
-    reader_source_ratio: float = Field(
-        default=0.8,
-        ge=0.0,
-        le=1.0,
-        description="Other hits quoted when within this share of the best",
+        description="A unit's value is its reader logit minus this times ln(1 + its hit's "
+        "fused position): the retriever's order breaks the reader's near-ties",
     )
     reader_unit_margin: float = Field(
-        default=2.0, ge=0.0, description="Units quoted when their logit is this close to the best"
+        default=3.0, ge=0.0, description="Units quoted when their value is this close to the best"
     )
     history_margin: float = Field(
         default=0.35,
@@ -250,6 +249,11 @@ class RetrievalSettings(BaseModel):
         default=None, description="Reader model directory; default the shipped one"
     )
     reader_threads: int = Field(default=2, ge=1, le=64, description="onnxruntime threads")
+    reader_backend: Literal["onnx", "overlap"] = Field(
+        default="onnx",
+        description="onnx: the shipped reader model; overlap: the deterministic word-overlap "
+        "fake (retrieval/readers.py) for fast tests, never for serving",
+    )
     rerank_candidates: int = Field(default=20, ge=1, le=200)
     rerank_rank_prior: float = Field(
         default=0.0,

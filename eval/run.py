@@ -184,8 +184,8 @@ def run_params(components: Components, retriever: Retriever | None) -> dict[str,
     return {
         "search_k": SEARCH_K,
         "retrieve_k": settings.answer.retrieve_k,
-        "abstain_threshold": settings.answer.abstain_threshold,
-        "answerer": "llm" if settings.llm.base_url else "extractive",
+        "reader_threshold": settings.answer.reader_threshold,
+        "answerer": "llm" if settings.llm.enabled else "reader",
         "retriever": type(retriever).__name__ if retriever else "wired",
     }
 

@@ -11,15 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.db.engine import Database
-from core.errors import UsageError
 from core.policy import AccessPolicy
-from core.ports import Answerer, Embedder, Reranker, Retriever, VectorIndex
+from core.ports import Answerer, ChatBackend, Embedder, Reranker, Retriever, VectorIndex
 from core.settings import Settings
 from ingestion.pipeline import Ingestor
 from services.asset_rows import RecordMatcher
-
-MINILM_BACKENDS = frozenset({"minilm", "onnx"})
-"""Backends running all-MiniLM-L6-v2 (whose cosine scale the answer settings are calibrated on)."""
 
 
 def make_embedder(settings: Settings) -> Embedder:
@@ -61,38 +57,45 @@ def make_index(settings: Settings) -> VectorIndex:
 def make_answerer(
     settings: Settings, index: VectorIndex, reader: Reranker | None = None
 ) -> Answerer:
-    """The extractive answerer (``answer.answerer`` "extractive"), or the reader answerer
-    ("reader": ``reader``, else the shipped reader model); with ``llm.base_url`` set, the LLM
-    answerer guarded by the extractive one (the reader answerer has no LLM mode yet).
+    """The reader answerer (``reader``, else the shipped reader model); with an LLM configured
+    (``llm.base_url`` or ``llm.backend="gguf"``), the LLM answerer guarded by it.
 
-    All look up safety notices of a cited chunk's section through the index.
+    Both look up safety notices of a cited chunk's section through the index.
     """
+    from services.answering.reader import ReaderAnswerer
     from services.answering.safety import IndexSectionLookup
 
-    answer = settings.answer
-    if settings.embedding.backend not in MINILM_BACKENDS:
-        answer = answer.model_copy(update={"dense_support_weight": 0.0})
-    if answer.answerer == "reader":
-        from services.answering.reader import ReaderAnswerer
-
-        if settings.llm.base_url:
-            raise UsageError("answer.answerer=reader cannot be combined with llm.base_url yet")
-        return ReaderAnswerer(reader or make_reader(settings), answer, IndexSectionLookup(index))
-    from services.answering.extractive import ExtractiveAnswerer
-
-    extractive = ExtractiveAnswerer(answer, IndexSectionLookup(index))
-    if not settings.llm.base_url:
-        return extractive
+    lookup = IndexSectionLookup(index)
+    base = ReaderAnswerer(reader or make_reader(settings), settings.answer, lookup)
+    if not settings.llm.enabled:
+        return base
     from services.answering.llm import LLMAnswerer
 
-    return LLMAnswerer(settings.llm, answer, fallback=extractive)
+    return LLMAnswerer(settings.llm, settings.answer, base, lookup, client=make_chat(settings))
+
+
+def make_chat(settings: Settings) -> ChatBackend:
+    """The configured chat backend of the LLM answer mode: HTTP endpoint or local GGUF."""
+    llm = settings.llm
+    if llm.backend == "gguf":
+        from services.local_llm import GgufChat
+
+        return GgufChat(llm.resolved_model_path, llm.threads, max_tokens=llm.max_tokens)
+    from services.answering.llm import ChatClient
+
+    return ChatClient(llm)
 
 
 def make_reader(settings: Settings) -> Reranker:
-    """The shipped reader model (int8 ONNX cross-encoder, ``retrieval.reader_model_path``)."""
+    """The shipped reader model (int8 ONNX cross-encoder, ``retrieval.reader_model_path``), or
+    the word-overlap fake (``retrieval.reader_backend="overlap"``) for tests."""
+    options = settings.retrieval
+    if options.reader_backend == "overlap":
+        from retrieval.readers import OverlapReader
+
+        return OverlapReader()
     from retrieval.adapters.reader_onnx import DEFAULT_MODEL_DIR, ReaderOnnxReranker
 
-    options = settings.retrieval
     return ReaderOnnxReranker(
         options.reader_model_path or DEFAULT_MODEL_DIR, threads=options.reader_threads
     )

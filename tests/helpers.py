@@ -7,16 +7,19 @@ from pathlib import Path
 
 from core.db.tables import DocumentRow
 from core.models import DocumentStatus
-from core.settings import EmbeddingSettings, Settings
+from core.settings import EmbeddingSettings, RetrievalSettings, Settings
 from services.wiring import Components
 
 
 def make_settings(home: Path, backend: str = "hashing") -> Settings:
-    """Settings rooted in ``home``, ignoring any .env, with the chosen embedder."""
+    """Settings rooted in ``home``, ignoring any .env, with the chosen embedder; with the
+    hashing fake embedder the reader is its fake too (fast tests that load no model)."""
+    reader = "overlap" if backend == "hashing" else "onnx"
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         home=home,
         embedding=EmbeddingSettings(backend=backend),  # type: ignore[arg-type]
+        retrieval=RetrievalSettings(reader_backend=reader),
     )
 
 

@@ -136,7 +136,7 @@ def abstention(
     hits: Sequence[SearchHit],
     limit: int,
     support: float,
-    answerer: str = "extractive",
+    answerer: str = "reader",
     reason: str | None = None,
 ) -> Answer:
     """Say plainly that the documents do not answer, and name the closest in-scope documents.

@@ -2,7 +2,7 @@
 
 Plant documents never legitimately tell an assistant to ignore its instructions. Such sentences
 are redacted before a chunk is quoted, used as evidence or sent to an LLM, so that neither the
-extractive answer nor an LLM reply can present them as procedure (the post-check then finds a
+reader's answer nor an LLM reply can present them as procedure (the post-check then finds a
 reply that repeats them unsupported).
 """
 

@@ -1,11 +1,12 @@
-"""Optional LLM answerer over any OpenAI-compatible chat-completions endpoint.
+"""Optional LLM answerer: an OpenAI-compatible endpoint or a local GGUF model (``ChatBackend``).
 
-The only network code of the product, and it only ever talks to ``LLMSettings.base_url`` (with
-``trust_env=False``: no proxy or netrc from the environment). The extractive answer is always
-computed first: it gates the call (no support, no call: the extractive abstention is returned)
-and it is the fallback. The LLM's reply is accepted only when it passes the grounding
-post-check (``postcheck.py``); otherwise, and whenever the endpoint fails or times out, the
-extractive answer is returned with ``answerer="extractive-fallback"`` and the reason.
+``ChatClient`` is the only network code of the product, and it only ever talks to
+``LLMSettings.base_url`` (with ``trust_env=False``: no proxy or netrc from the environment).
+The guard answer (the reader's) is always computed first: it gates the call (no support, no
+call: its abstention is returned), it orders the sources, and it is the fallback. The LLM's
+reply is accepted only when it passes the grounding post-check (``postcheck.py``); otherwise,
+and whenever the model fails or times out, the guard answer is returned with
+``answerer="<guard>-fallback"`` and the reason.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ import httpx
 from core.answers import Answer, SearchHit
 from core.errors import BackendUnavailableError
 from core.models import Role
+from core.ports import Answerer, ChatBackend
 from core.settings import AnswerSettings, LLMSettings
 from services.answering.compose import ABSTAIN_TEXT, Quote, abstention, compose
-from services.answering.extractive import ExtractiveAnswerer
+from services.answering.evidence import quotable_units, unit_evidence
 from services.answering.llm_prompt import build_messages
 from services.answering.postcheck import MARKER, ReplyCheck, check_reply, strip_markers
-from services.answering.safety import collect_notices
-from services.answering.support import quotable_units, rank_hits, unit_evidence
+from services.answering.safety import SectionLookup, collect_notices
 from services.answering.text import content_terms
 
 
@@ -119,51 +120,62 @@ def _supporting_quotes(check: ReplyCheck, sources: Sequence[SearchHit]) -> list[
 
 
 class LLMAnswerer:
-    """Implements :class:`core.ports.Answerer` with an LLM, guarded by the extractive answerer."""
+    """Implements :class:`core.ports.Answerer` with an LLM, guarded by another answerer."""
 
     name = "llm"
 
     def __init__(
         self,
         llm: LLMSettings,
-        settings: AnswerSettings | None = None,
-        fallback: ExtractiveAnswerer | None = None,
-        client: ChatClient | None = None,
+        settings: AnswerSettings,
+        guard: Answerer,
+        section_lookup: SectionLookup | None = None,
+        client: ChatBackend | None = None,
     ) -> None:
-        self.settings = settings or AnswerSettings()
-        self.fallback = fallback or ExtractiveAnswerer(self.settings)
+        self.settings = settings
+        self.guard = guard
+        self.section_lookup = section_lookup
         self.client = client or ChatClient(llm)
 
     def answer(self, question: str, hits: list[SearchHit], role: Role) -> Answer:
-        """The LLM's answer when it passes the post-check, else the extractive one."""
-        ordered = rank_hits(hits)
-        extractive = self.fallback.answer(question, ordered, role)
-        support = extractive.support_score or 0.0
-        if extractive.abstained:
-            return extractive.model_copy(
+        """The LLM's answer when it passes the post-check, else the guard's."""
+        guarded = self.guard.answer(question, hits, role)
+        support = guarded.support_score or 0.0
+        if guarded.abstained:
+            return guarded.model_copy(
                 update={"fallback_reason": "support below abstain threshold: LLM not asked"}
             )
+        ordered = _guard_order(guarded, hits)
         sources = ordered[: self.settings.llm_max_sources]
         messages = build_messages(question, sources, role, self.settings.prompt_version)
         try:
             reply = self.client.complete(messages)
         except BackendUnavailableError as exc:
-            return _fallback(extractive, str(exc))
+            return _fallback(guarded, str(exc))
         if is_abstention(reply):
             return abstention(ordered, self.settings.closest_documents, support, answerer="llm")
         check = check_reply(reply, [h.chunk for h in sources], self.settings.postcheck_min_overlap)
         if not check.ok:
-            return _fallback(extractive, f"post-check failed: {check.reason}")
+            return _fallback(guarded, f"post-check failed: {check.reason}")
         quotes = _supporting_quotes(check, sources)
-        notices = collect_notices(
-            [q.hit.chunk for q in quotes], ordered, self.fallback.section_lookup
-        )
+        notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
         body = renumber(reply.strip(), check.cited)
         result = compose(quotes, notices, ordered, procedure=False, support=support, body=body)
         return result.model_copy(update={"answerer": self.name})
 
 
-def _fallback(extractive: Answer, reason: str) -> Answer:
-    return extractive.model_copy(
-        update={"answerer": "extractive-fallback", "fallback_reason": reason}
+def _guard_order(guarded: Answer, hits: Sequence[SearchHit]) -> list[SearchHit]:
+    """The hits with those the guard cited first (in citation order), then by rank: the LLM
+    reads the sources the reader judged best first."""
+    cited = [c.chunk_id for c in guarded.citations]
+    by_rank = sorted(hits, key=lambda h: (h.rank, -h.score))
+    return sorted(
+        by_rank,
+        key=lambda h: cited.index(h.chunk.chunk_id) if h.chunk.chunk_id in cited else len(cited),
+    )
+
+
+def _fallback(guarded: Answer, reason: str) -> Answer:
+    return guarded.model_copy(
+        update={"answerer": f"{guarded.answerer}-fallback", "fallback_reason": reason}
     )

@@ -5,8 +5,8 @@ and table rows whole). A unit without content words ("Steps:") makes no claim an
 Every other unit must
 
 1. carry at least one ``[n]`` marker, each pointing to a provided source;
-2. have at least ``min_overlap`` of its content words (same stems, stopwords and aliases as the
-   support score) in the cited sources' title, section and (redacted) text. Default 0.6: a
+2. have at least ``min_overlap`` of its content words (stems, compound parts and tags,
+   ``text.py``) in the cited sources' title, section and (redacted) text. Default 0.6: a
    faithful paraphrase of a plant sentence keeps well over half of its content words, while a
    sentence that adds a claim does not (see tests/integration/test_llm_answerer.py);
 3. contain no number and no tag/part code that the cited sources do not contain (a torque of
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from core.models import Chunk
-from services.answering.support import chunk_context, covers
+from services.answering.evidence import chunk_context
 from services.answering.text import content_terms, is_identifier, numbers_in, term_set, tokens
 from services.answering.units import Unit, UnitKind, split_units
 
@@ -94,7 +94,7 @@ def check_unit(unit: Unit, sources: Sequence[Chunk], min_overlap: float) -> Clai
         return result
     evidence_text = "\n".join(chunk_context(sources[n - 1]) for n in cited)
     evidence = term_set(evidence_text)
-    result.overlap = round(sum(1 for t in terms if covers(t, evidence)) / len(terms), 4)
+    result.overlap = round(sum(1 for t in terms if t in evidence) / len(terms), 4)
     missing = _unsupported_codes(claim, evidence, evidence_text)
     if missing:
         result.problem = f"{', '.join(missing)} not in the cited source(s)"

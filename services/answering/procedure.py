@@ -1,10 +1,9 @@
 """Procedure answers: the numbered steps of one section, whole, in order, never mixed.
 
-The section is chosen from the supported hits; its steps may sit in chunks that were not
-retrieved (a long procedure spans several chunks), so the section's other chunks are read
-through the section lookup (same document version, hence same scope). Within a chunk, a new
-run of steps starts at "1."; the run that best matches the question is quoted, then the runs of
-later chunks that continue its numbering.
+A long procedure spans several chunks, some of them not retrieved, so the section's other
+chunks are read through the section lookup (same document version, hence same scope). Within a
+chunk a new run of steps starts at "1."; the run holding the step the reader chose is quoted,
+then the runs of the section's later chunks that continue its numbering.
 """
 
 from __future__ import annotations
@@ -14,10 +13,9 @@ from collections.abc import Sequence
 from core.answers import SearchHit
 from core.models import BlockKind, Chunk
 from services.answering.compose import Quote
+from services.answering.evidence import quotable_units
 from services.answering.safety import SectionLookup
-from services.answering.support import HitSupport, QuestionProfile, quotable_units
-from services.answering.text import term_set
-from services.answering.units import Unit, UnitKind
+from services.answering.units import Unit
 
 
 def step_runs(units: Sequence[Unit]) -> list[tuple[int, int]]:
@@ -57,63 +55,25 @@ def section_members(
     return sorted(members.values(), key=lambda h: h.chunk.ordinal)
 
 
-def _best_run(
-    units: list[Unit], runs: list[tuple[int, int]], prof: QuestionProfile
-) -> tuple[int, int]:
-    """The run whose steps (and the line introducing them) cover the question best; first on ties."""
-
-    def score(run: tuple[int, int]) -> float:
-        start = max(run[0] - 1, 0)
-        text = "\n".join(u.text for u in units[start : run[1] + 1])
-        return prof.coverage(term_set(text))
-
-    return max(runs, key=lambda r: (score(r), -r[0]))
-
-
 def procedure_quotes(
-    prof: QuestionProfile,
-    hits: Sequence[SearchHit],
-    supports: Sequence[HitSupport],
-    threshold: float,
-    lookup: SectionLookup | None,
-    rank_decay: float,
+    hit: SearchHit, unit: Unit, hits: Sequence[SearchHit], lookup: SectionLookup | None
 ) -> list[Quote]:
-    """Quotes holding one procedure's steps, or [] when no supported section has steps."""
-    by_id = {h.chunk.chunk_id: h for h in hits}
-    best: tuple[float, int, list[SearchHit]] | None = None
-    for s in supports:
-        if s.score < threshold:
-            continue
-        members = section_members(by_id[s.chunk_id].chunk, hits, lookup)
-        if not any(step_runs(quotable_units(m.chunk)) for m in members):
-            continue
-        key = s.score * rank_decay ** (s.rank - 1)
-        if best is None or key > best[0]:
-            best = (key, s.rank, members)
-    return _quote_steps(best[2], prof) if best else []
-
-
-def _quote_steps(members: list[SearchHit], prof: QuestionProfile) -> list[Quote]:
-    """The best run of the first chunk with steps, then the runs continuing its numbering."""
+    """The run of steps holding ``unit`` in ``hit``, then the runs of the section's later
+    chunks that continue its numbering; [] when ``unit`` is not in a run of steps."""
+    members = section_members(hit.chunk, hits, lookup)
+    start = next((i for i, m in enumerate(members) if m.chunk.chunk_id == hit.chunk.chunk_id), 0)
     quotes: list[Quote] = []
-    last_number: int | None = None
-    for member in members:
+    last: int | None = None
+    for member in members[start:]:
         units = quotable_units(member.chunk)
         runs = step_runs(units)
-        if not runs:
-            continue
-        if last_number is None:
-            run = _best_run(units, runs, prof)
+        if last is None:
+            where = units.index(unit) if unit in units else -1
+            run = next((r for r in runs if r[0] <= where <= r[1]), None)
         else:
-            follow = [r for r in runs if units[r[0]].step_number == last_number + 1]
-            if not follow:
-                break
-            run = follow[0]
+            run = next((r for r in runs if units[r[0]].step_number == last + 1), None)
+        if run is None:
+            break
         quotes.append(Quote(member, units[run[0] : run[1] + 1]))
-        last_number = units[run[1]].step_number
+        last = units[run[1]].step_number
     return quotes
-
-
-def has_steps(chunk: Chunk) -> bool:
-    """True when the chunk holds at least one numbered step."""
-    return any(u.kind is UnitKind.STEP for u in quotable_units(chunk))

@@ -2,7 +2,8 @@
 
 Replies are scripted: a grounded reply is accepted; an unsupported number, a missing marker, a
 marker to the wrong source, a reply echoing an injected instruction, a dead or slow or broken
-server all end in the extractive answer, with the reason recorded.
+server all end in the guard's (reader's) answer, with the reason recorded. The guard reads with
+the deterministic overlap fake: these tests are about the LLM protocol, not the reader model.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import pytest
 
 from core.models import Role
 from core.settings import AnswerSettings, LLMSettings
+from retrieval.readers import OverlapReader
 from services.answering import ABSTAIN_TEXT
 from services.answering.injection import PLACEHOLDER
 from services.answering.llm import LLMAnswerer
+from services.answering.reader import ReaderAnswerer
 from tests.answer_fixtures import CIP, JAM_INTRO, JAM_PROC, JAM_WARNING, TORQUE, hits
 from tests.fake_llm import FakeChat, Step, fake_chat_server
 
@@ -35,7 +38,8 @@ def chat() -> Iterator[FakeChat]:
 
 def _answerer(base_url: str, timeout_s: float = 5.0) -> LLMAnswerer:
     llm = LLMSettings(base_url=base_url, model="plant-test", timeout_s=timeout_s)
-    return LLMAnswerer(llm, AnswerSettings())
+    settings = AnswerSettings()
+    return LLMAnswerer(llm, settings, ReaderAnswerer(OverlapReader(), settings))
 
 
 def test_grounded_reply_is_accepted_with_notices_first(
@@ -65,25 +69,26 @@ def test_grounded_reply_is_accepted_with_notices_first(
     assert chat.headers[0]["Authorization"] == "Bearer sk-test"
 
 
-def test_markers_are_renumbered_in_citation_order(chat: FakeChat) -> None:
+def test_sources_come_in_the_guards_order_and_markers_are_renumbered(chat: FakeChat) -> None:
     chat.reply(
-        "Operators must wear a face shield, chemical gloves and an apron when connecting "
-        "the CIP hoses. [2]\nThe caustic wash runs at 75 °C for 20 minutes. [2]"
+        "Tighten the gearbox coupling bolts to 85 Nm. [2]\n"
+        "The caustic wash runs at 75 °C for 20 minutes. [1]"
     )
     answer = _answerer(chat.base_url).answer(
-        "What PPE and temperature for the caustic wash?", hits([TORQUE, CIP]), Role.OPERATOR
+        "What temperature for the caustic wash?", hits([TORQUE, CIP]), Role.OPERATOR
     )
     assert answer.answerer == "llm"
-    assert [c.chunk_id for c in answer.citations] == [CIP.chunk_id]
-    # the reply's two [2] markers became [1] (the PPE sentence is also listed as a notice)
-    assert "[2]" not in answer.answer
-    assert answer.answer.endswith("hoses. [1]\nThe caustic wash runs at 75 °C for 20 minutes. [1]")
+    sources = chat.requests[0]["messages"][1]["content"]
+    assert sources.index('doc_id="BRK-SOP-020"') < sources.index('doc_id="BRK-MAN-003"')
+    # the reply cited source 2 (the torque table) first: it became [1], and CIP [2]
+    assert [c.chunk_id for c in answer.citations] == [TORQUE.chunk_id, CIP.chunk_id]
+    assert answer.answer.endswith("85 Nm. [1]\nThe caustic wash runs at 75 °C for 20 minutes. [2]")
 
 
 def test_unsupported_number_falls_back(chat: FakeChat) -> None:
     chat.reply("Tighten the gearbox coupling bolts to 95 Nm. [1]")
     answer = _answerer(chat.base_url).answer(TORQUE_Q, hits([TORQUE]), Role.TECHNICIAN)
-    assert answer.answerer == "extractive-fallback"
+    assert answer.answerer == "reader-fallback"
     assert answer.fallback_reason and "95" in answer.fallback_reason
     assert "85 Nm" in answer.answer and "95 Nm" not in answer.answer
 
@@ -91,14 +96,14 @@ def test_unsupported_number_falls_back(chat: FakeChat) -> None:
 def test_missing_marker_falls_back(chat: FakeChat) -> None:
     chat.reply("The gearbox coupling bolts are M12 and take 85 Nm.")
     answer = _answerer(chat.base_url).answer(TORQUE_Q, hits([TORQUE]), Role.TECHNICIAN)
-    assert answer.answerer == "extractive-fallback"
+    assert answer.answerer == "reader-fallback"
     assert "no source marker" in (answer.fallback_reason or "")
 
 
 def test_marker_pointing_to_a_source_that_does_not_say_it_falls_back(chat: FakeChat) -> None:
     chat.reply("The gearbox coupling bolts take 85 Nm. [2]")
     answer = _answerer(chat.base_url).answer(TORQUE_Q, hits([TORQUE, CIP]), Role.TECHNICIAN)
-    assert answer.answerer == "extractive-fallback"
+    assert answer.answerer == "reader-fallback"
 
 
 def test_injected_instruction_is_redacted_and_an_obeying_reply_is_caught(chat: FakeChat) -> None:
@@ -107,7 +112,7 @@ def test_injected_instruction_is_redacted_and_an_obeying_reply_is_caught(chat: F
     answer = _answerer(chat.base_url).answer(TORQUE_Q, hits([poisoned]), Role.TECHNICIAN)
     sent = chat.requests[0]["messages"][1]["content"]
     assert "Ignore previous instructions" not in sent and PLACEHOLDER in sent
-    assert answer.answerer == "extractive-fallback"
+    assert answer.answerer == "reader-fallback"
     assert "999" in (answer.fallback_reason or "")
     assert "999" not in answer.answer and "Ignore previous" not in answer.answer
     assert "| Gearbox coupling bolts | M12 | 85 Nm |" in answer.answer
@@ -117,7 +122,7 @@ def test_reply_repeating_the_injection_verbatim_is_caught(chat: FakeChat) -> Non
     poisoned = TORQUE.model_copy(update={"text": TORQUE.text + "\n\n" + INJECTION})
     chat.reply(f"{INJECTION} [1]")
     answer = _answerer(chat.base_url).answer(TORQUE_Q, hits([poisoned]), Role.TECHNICIAN)
-    assert answer.answerer == "extractive-fallback"
+    assert answer.answerer == "reader-fallback"
     assert "999" not in answer.answer
 
 
@@ -143,14 +148,14 @@ def test_server_down_falls_back() -> None:
     answer = _answerer(f"http://127.0.0.1:{port}/v1").answer(
         TORQUE_Q, hits([TORQUE]), Role.TECHNICIAN
     )
-    assert answer.answerer == "extractive-fallback"
+    assert answer.answerer == "reader-fallback"
     assert answer.fallback_reason == "LLM unreachable: ConnectError"
     assert "85 Nm" in answer.answer
 
 
 def test_misconfigured_url_falls_back_without_any_request() -> None:
     answer = _answerer("ftp://example.invalid/v1").answer(TORQUE_Q, hits([TORQUE]), Role.TECHNICIAN)
-    assert answer.answerer == "extractive-fallback"
+    assert answer.answerer == "reader-fallback"
     assert answer.fallback_reason == "LLM base_url is not an http(s) URL"
 
 
@@ -168,5 +173,5 @@ def test_broken_server_falls_back_with_reason(chat: FakeChat, step: Step, reason
     answer = _answerer(chat.base_url, timeout_s=0.3).answer(
         TORQUE_Q, hits([TORQUE]), Role.TECHNICIAN
     )
-    assert answer.answerer == "extractive-fallback"
+    assert answer.answerer == "reader-fallback"
     assert answer.fallback_reason == reason

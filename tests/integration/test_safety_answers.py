@@ -1,6 +1,6 @@
 """Lockout/tagout and PPE answers on the real sample corpus carry their safety notices.
 
-Real model, real Chroma, the product's retriever and extractive answerer, through
+Real model, real Chroma, the product's retriever and reader answerer, through
 ``services.ask`` as the CLI and UI call it. The index is a copy of the session's
 ``real_corpus_home`` (asking logs interactions).
 """

@@ -20,7 +20,7 @@ from core.models import AccessScope, Role
 from core.registry import ensure_site
 from core.settings import LLMSettings, Settings
 from services import wiring
-from services.answering import ABSTAIN_TEXT, ExtractiveAnswerer
+from services.answering import ABSTAIN_TEXT, ReaderAnswerer
 from services.ask import AnswerResult, ask
 from services.wiring import Components, build
 from tests.answer_fixtures import CALDER_DEVIATION, CALDER_TORQUE, CORPUS, FakeRetriever
@@ -50,7 +50,9 @@ def retriever() -> FakeRetriever:
 
 @pytest.fixture
 def components(tmp_path: Path, retriever: FakeRetriever) -> Iterator[Components]:
-    settings = Settings(home=tmp_path, embedding={"backend": "hashing"})
+    settings = Settings(
+        home=tmp_path, embedding={"backend": "hashing"}, retrieval={"reader_backend": "overlap"}
+    )
     built = build(settings, index=retriever.index, embedder=lambda: retriever.embedder)
     with built.db.session() as session:
         for site in ("brookfield", "calder", "all"):
@@ -78,7 +80,7 @@ def test_ask_answers_and_logs_the_interaction(components: Components) -> None:
         "brookfield",
         JAM_Q,
     )
-    assert row.answer == answer.answer and row.answerer == "extractive"
+    assert row.answer == answer.answer and row.answerer == "reader"
     assert row.safety_notices == answer.safety_notices
     assert row.citations[0]["chunk_id"] == answer.citations[0].chunk_id
     first = row.retrieved[0]
@@ -179,7 +181,7 @@ def test_out_of_scope_hits_from_a_broken_retriever_are_dropped(
 
 
 def test_components_pick_the_answerer_from_settings(components: Components) -> None:
-    assert isinstance(components.answerer(), ExtractiveAnswerer)
+    assert isinstance(components.answerer(), ReaderAnswerer)
     settings = components.settings.model_copy(
         update={"llm": LLMSettings(base_url="http://127.0.0.1:9/v1")}
     )
