@@ -173,7 +173,7 @@ class AnswerSettings(BaseModel):
     prompt_version: str = "v1"
     max_question_chars: int = 2000
     reader_threshold: float = Field(
-        default=0.5,
+        default=0.024,
         ge=0.0,
         le=1.0,
         description="Abstain when the best unit's reader probability is below",

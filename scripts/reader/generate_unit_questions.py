@@ -14,7 +14,7 @@ committed, so training does not need the LLM. To regenerate (about 2 hours on 2 
     PYTHONPATH=. .venv/bin/python scripts/reader/generate_unit_questions.py \
         --units /tmp/units.jsonl --out questions.jsonl            # pass 1: one per unit
     PYTHONPATH=. .venv/bin/python scripts/reader/generate_unit_questions.py \
-        --units /tmp/units.jsonl --out questions.jsonl --rewrite 0.5   # pass 2: rewrites
+        --units /tmp/units.jsonl --out questions.jsonl --rewrite 0.45  # pass 2: rewrites
 
 Resumable: units already in ``--out`` are skipped. Work-order rows and units of fewer than five
 words get no question (rows have templated questions, ``unit_groups.table_questions``).
