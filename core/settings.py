@@ -173,14 +173,14 @@ class AnswerSettings(BaseModel):
     prompt_version: str = "v1"
     max_question_chars: int = 2000
     reader_threshold: float = Field(
-        default=0.024,
+        default=0.0215,
         ge=0.0,
         le=1.0,
         description="Abstain when the best unit's reader probability is below",
     )
-    reader_candidates: int = Field(default=5, ge=1, le=50, description="Hits the reader reads")
+    reader_candidates: int = Field(default=8, ge=1, le=50, description="Hits the reader reads")
     reader_max_units: int = Field(
-        default=32, ge=1, le=200, description="Units of those hits the reader reads, at most"
+        default=64, ge=1, le=200, description="Units of those hits the reader reads, at most"
     )
     reader_rank_prior: float = Field(
         default=2.0,

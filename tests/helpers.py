@@ -7,19 +7,25 @@ from pathlib import Path
 
 from core.db.tables import DocumentRow
 from core.models import DocumentStatus
-from core.settings import EmbeddingSettings, RetrievalSettings, Settings
+from core.settings import AnswerSettings, EmbeddingSettings, RetrievalSettings, Settings
 from services.wiring import Components
+
+# The overlap fake's probability is sigmoid(8 x share of question words - 4): 0.5 = half the
+# question's words are in the unit.
+OVERLAP_THRESHOLD = 0.5
 
 
 def make_settings(home: Path, backend: str = "hashing") -> Settings:
     """Settings rooted in ``home``, ignoring any .env, with the chosen embedder; with the
-    hashing fake embedder the reader is its fake too (fast tests that load no model)."""
-    reader = "overlap" if backend == "hashing" else "onnx"
+    hashing fake embedder the reader is its fake too (fast tests that load no model), with
+    the fake's own threshold: the default is calibrated on the real model's probabilities."""
+    fake = backend == "hashing"
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         home=home,
         embedding=EmbeddingSettings(backend=backend),  # type: ignore[arg-type]
-        retrieval=RetrievalSettings(reader_backend=reader),
+        retrieval=RetrievalSettings(reader_backend="overlap" if fake else "onnx"),
+        answer=AnswerSettings(reader_threshold=OVERLAP_THRESHOLD) if fake else AnswerSettings(),
     )
 
 

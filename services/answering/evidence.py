@@ -51,6 +51,18 @@ def quotable_units(chunk: Chunk) -> list[Unit]:
     ]
 
 
+# A reference list names other documents; an entry of it is never the answer itself, yet it
+# shares every topic word with the question (the PPE question of issue #12 scored the line
+# "BRK-SOP-002 PPE requirements" level with the PPE section's gloves;
+# tests/integration/test_reader_answers.py). Headings only, never question words.
+REFERENCE_HEADINGS = frozenset({"references", "related documents", "see also"})
+
+
+def is_reference_list(chunk: Chunk) -> bool:
+    """Whether the chunk is a References / See also section: named, never quoted."""
+    return bool(chunk.section_path) and chunk.section_path[-1].strip().lower() in REFERENCE_HEADINGS
+
+
 def unit_evidence(unit: Unit) -> set[str]:
     """Terms a unit offers; a table row is read together with its header row."""
     return set(text_terms(f"{unit.header}\n{unit.text}" if unit.header else unit.text))

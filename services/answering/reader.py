@@ -15,7 +15,9 @@ every unit of the top ``reader_candidates`` hits, then:
    document order, from at most ``max_sources`` chunks; when the best unit is a numbered step,
    its whole run of steps (continued into the section's next chunks) instead.
 
-No word lists or question-shape rules decide anything here. Safety notices, citation numbering
+No word lists or question-shape rules decide anything here; the one structural rule is that
+a References / See also list is named in citations but never read as an answer
+(``evidence.is_reference_list``). Safety notices, citation numbering
 and the answer layout are shared with every answerer (``safety.py``, ``compose.py``).
 """
 
@@ -31,7 +33,7 @@ from core.models import Role
 from core.ports import Reranker
 from core.settings import AnswerSettings
 from services.answering.compose import Quote, abstention, compose, without_notices
-from services.answering.evidence import quotable_units
+from services.answering.evidence import is_reference_list, quotable_units
 from services.answering.procedure import procedure_quotes
 from services.answering.safety import SectionLookup, collect_notices
 from services.answering.units import Unit, UnitKind
@@ -65,7 +67,12 @@ def read_units(
 ) -> list[ReadUnit]:
     """Every quotable unit of the top hits, read by the reader, best value first."""
     top = sorted(hits, key=lambda h: (h.rank, -h.score))[: settings.reader_candidates]
-    pairs = [(i, h, u) for i, h in enumerate(top) for u in quotable_units(h.chunk)]
+    pairs = [
+        (i, h, u)
+        for i, h in enumerate(top)
+        if not is_reference_list(h.chunk)
+        for u in quotable_units(h.chunk)
+    ]
     pairs = pairs[: settings.reader_max_units]
     if not pairs:
         return []

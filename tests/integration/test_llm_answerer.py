@@ -22,6 +22,7 @@ from services.answering.llm import LLMAnswerer
 from services.answering.reader import ReaderAnswerer
 from tests.answer_fixtures import CIP, JAM_INTRO, JAM_PROC, JAM_WARNING, TORQUE, hits
 from tests.fake_llm import FakeChat, Step, fake_chat_server
+from tests.helpers import OVERLAP_THRESHOLD
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +39,7 @@ def chat() -> Iterator[FakeChat]:
 
 def _answerer(base_url: str, timeout_s: float = 5.0) -> LLMAnswerer:
     llm = LLMSettings(base_url=base_url, model="plant-test", timeout_s=timeout_s)
-    settings = AnswerSettings()
+    settings = AnswerSettings(reader_threshold=OVERLAP_THRESHOLD)
     return LLMAnswerer(llm, settings, ReaderAnswerer(OverlapReader(), settings))
 
 

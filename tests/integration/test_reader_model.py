@@ -56,16 +56,9 @@ def test_the_shipped_files_match_the_model_card() -> None:
         assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"]
 
 
-PPE_KNOWN_MISS = pytest.mark.xfail(
-    strict=True,
-    reason="known miss of the shipped reader: the References list naming the PPE SOP outscores "
-    "the PPE section (docs/models.md); strict, so a better model turns this red until removed",
-)
-
-
 @pytest.mark.parametrize(
     ("question", "answer", "other"),
-    [pytest.param(*CASES[0], marks=PPE_KNOWN_MISS), *CASES[1:]],
+    CASES,
     ids=["ppe", "wait", "torque", "wo"],
 )
 def test_the_answering_passage_scores_above_the_on_topic_one(

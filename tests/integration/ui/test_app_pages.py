@@ -6,6 +6,7 @@ SQLite registry with the demo users); ``app.ui.session.use_components`` hands it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -132,7 +133,9 @@ def test_chat_renders_notices_above_the_answer_then_sources(app: AppTest) -> Non
     assert kinds.index("Warning") < kinds.index("Markdown") < kinds.index("DownloadButton")
     assert texts(app.warning).startswith("**Safety notices**")
     answer = assistant.markdown[0].value
-    assert "**[1]**" in answer and "lock" in answer.lower()
+    # Which lines the overlap fake picks is not this test's business (the real reader's
+    # lockout answer: tests/integration/test_safety_answers.py); rendered markers are.
+    assert re.search(r"\*\*\[\d+\]\*\*", answer), answer
     expanders = assistant.expander
     assert expanders and expanders[0].label.startswith("[1] Lockout/tagout - Brookfield")
     snippet = expanders[0].markdown[0].value

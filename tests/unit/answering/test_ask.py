@@ -24,6 +24,7 @@ from services.answering import ABSTAIN_TEXT, ReaderAnswerer
 from services.ask import AnswerResult, ask
 from services.wiring import Components, build
 from tests.answer_fixtures import CALDER_DEVIATION, CALDER_TORQUE, CORPUS, FakeRetriever
+from tests.helpers import OVERLAP_THRESHOLD
 
 pytestmark = pytest.mark.unit
 
@@ -51,7 +52,10 @@ def retriever() -> FakeRetriever:
 @pytest.fixture
 def components(tmp_path: Path, retriever: FakeRetriever) -> Iterator[Components]:
     settings = Settings(
-        home=tmp_path, embedding={"backend": "hashing"}, retrieval={"reader_backend": "overlap"}
+        home=tmp_path,
+        embedding={"backend": "hashing"},
+        retrieval={"reader_backend": "overlap"},
+        answer={"reader_threshold": OVERLAP_THRESHOLD},
     )
     built = build(settings, index=retriever.index, embedder=lambda: retriever.embedder)
     with built.db.session() as session:

@@ -67,7 +67,7 @@ def test_the_best_units_hit_is_cited_first_whatever_the_fused_order() -> None:
 
 
 def test_a_table_row_is_quoted_with_its_header_row_and_not_its_neighbours() -> None:
-    got = answerer().answer(
+    got = answerer(reader_unit_margin=1.0).answer(
         "What is the torque for the gearbox coupling bolts?", hits([TORQUE]), Role.TECHNICIAN
     )
     assert (
@@ -284,3 +284,29 @@ def test_a_chunk_whose_quoted_sentence_is_shown_as_a_notice_keeps_citation_one()
 def test_logit_inverts_the_sigmoid_and_stays_finite_at_the_ends() -> None:
     assert logit(0.5) == 0.0 and logit(0.880797) == pytest.approx(2.0, abs=1e-4)
     assert logit(1.0) < 30 and logit(0.0) > -30
+
+
+def test_a_references_list_is_cited_but_never_read_as_the_answer() -> None:
+    title = "BRK-SOP-012 Clearing a bottle jam on FILLER-2"
+    refs = chunk(
+        "refs",
+        "- BRK-SOP-002 PPE requirements for a jam on FILLER-2",
+        doc_id="BRK-SOP-012",
+        title=title,
+        section=(title, "References"),
+    )
+    ppe = chunk(
+        "ppe",
+        "- Cut-resistant gloves to EN 388 cut level D on both hands.",
+        doc_id="BRK-SOP-012",
+        title=title,
+        section=(title, "PPE"),
+        ordinal=1,
+    )
+    reader = CountingReader()
+    got = ReaderAnswerer(reader, AnswerSettings(reader_threshold=0.0)).answer(
+        "PPE for a jam on FILLER-2?", hits([refs, ppe]), Role.OPERATOR
+    )
+    assert reader.scored == 1  # the PPE item only: the References entry outscores it on words
+    assert [c.chunk_id for c in got.citations] == ["ppe"]
+    assert "Cut-resistant gloves" in got.answer and "PPE requirements" not in got.answer
