@@ -127,7 +127,7 @@ def ask(
     about an asset's history is answered from its rows (services.asset_history); ``today``
     anchors "this year" and defaults to the real date.
     Raises UsageError (bad role, site, k or question) or BackendUnavailableError (index or
-    database down); an unavailable LLM never raises, it falls back to the extractive answer.
+    database down); an unavailable LLM never raises, it falls back to the reader answer.
     """
     settings = components.settings.answer
     text = clean_question(question, settings.max_question_chars)
