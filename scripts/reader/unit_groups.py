@@ -34,6 +34,7 @@ from core.models import Chunk
 from eval.beir.data import BeirDoc
 from eval.beir.methods import BM25Params, KeywordCorpus
 from scripts.reader.groups import Group
+from scripts.reader.structure import asset_of, subject
 from services.answering.evidence import quotable_units
 from services.answering.units import Unit
 
@@ -279,10 +280,9 @@ def table_questions(units: Sequence[UnitRef], rng: random.Random) -> list[tuple[
         header = _cells(ref.unit.header or "")
         if len(row) < 2 or not all(row[:2]):
             continue
-        assets = [a for a in ref.chunk.assets if a in ref.chunk.text] or list(ref.chunk.assets)
-        asset = rng.choice(assets) if assets else ""
+        asset = asset_of(ref.chunk, rng)
         if len(row) == 2:
-            query = f"{row[0]} of {asset or _subject(ref.chunk)}"
+            query = f"{row[0]} of {asset or subject(ref.chunk)}"
         elif len(header) == len(row) and not any(ch.isdigit() for ch in "".join(header)):
             j = rng.randrange(1, len(row))
             if not header[j] or not row[j]:
@@ -299,11 +299,6 @@ def table_questions(units: Sequence[UnitRef], rng: random.Random) -> list[tuple[
 def _cells(line: str) -> list[str]:
     """The cells of a table line, Markdown (``| a | b |``) or ingested (``a | b``)."""
     return [c.strip() for c in line.strip().strip("|").split("|")]
-
-
-def _subject(chunk: Chunk) -> str:
-    """The document title without its id: what a key | value record is about."""
-    return chunk.title.replace(chunk.doc_id, "").strip(" -—:")
 
 
 def unit_groups(
