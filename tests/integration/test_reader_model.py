@@ -76,3 +76,14 @@ def test_scores_are_deterministic_and_batch_order_free() -> None:
     again = reader.score(question, [answer, other, answer])
     assert first == again
     assert reader.score(question, [other, answer])[::-1] == pytest.approx(first[:2], abs=0.02)
+
+
+def test_a_passage_scores_the_same_whatever_it_is_read_with() -> None:
+    """The served reader (one pair per run) gives a unit the same score alone or among others;
+    int8 activations are quantised per run, so shared batches would move it."""
+    reader = ReaderOnnxReranker()
+    question, answer, _ = CASES[0]
+    others = [other for _, _, other in CASES] + [a for _, a, _ in CASES[1:]]
+    alone = reader.score(question, [answer])[0]
+    among = reader.score(question, [*others, answer, *others])
+    assert among[len(others)] == alone
