@@ -163,20 +163,36 @@ def abstention(
 
 
 def without_notices(quotes: Sequence[Quote], notices: Sequence[Notice]) -> list[Quote]:
-    """Drop quoted units already shown verbatim as safety notices.
+    """Drop quoted text already shown verbatim as a safety notice.
 
-    A quote left empty stays (with no units) when its chunk is a notice source: it is still
-    the best-answering chunk, so it keeps its place, and its number, among the citations.
+    A unit equal to a notice is dropped; a notice that opens or closes a longer unit (a bullet
+    "- Hearing protection is mandatory. Measured noise is 89 dB(A) ...") is cut from it, so the
+    rest is still one contiguous verbatim quote; a notice in the middle of a unit stays. A quote
+    left empty stays (with no units) when its chunk is a notice source: it is still the
+    best-answering chunk, so it keeps its place, and its number, among the citations.
     """
-
-    def norm(text: str) -> str:
-        return " ".join(text.split()).lower()
-
-    shown = {norm(n.text) for n in notices}
+    shown = [" ".join(n.text.split()) for n in notices]
     sources = {n.chunk.chunk_id for n in notices}
     out = []
     for quote in quotes:
-        units = [u for u in quote.units if norm(u.text) not in shown]
+        units = [u for u in (_cut_notices(u, shown) for u in quote.units) if u is not None]
         if units or quote.hit.chunk.chunk_id in sources:
             out.append(Quote(quote.hit, units))
     return out
+
+
+def _cut_notices(unit: Unit, shown: Sequence[str]) -> Unit | None:
+    """``unit`` without a shown notice at its start or end; None when nothing is left."""
+    text = " ".join(unit.text.split())
+    for notice in shown:
+        if not notice:
+            continue
+        if text.lower() == notice.lower():
+            return None
+        if text.lower().startswith(notice.lower() + " "):
+            text = text[len(notice) :].strip()
+        elif text.lower().endswith(" " + notice.lower()):
+            text = text[: -len(notice)].strip()
+    if text == " ".join(unit.text.split()):
+        return unit
+    return Unit(text, unit.kind, unit.position, unit.header)

@@ -20,6 +20,7 @@ from services.answering.compose import Quote, compose, without_notices
 from services.answering.evidence import quotable_units
 from services.answering.reader import ReaderAnswerer, logit
 from services.answering.safety import IndexSectionLookup, Notice
+from services.answering.units import Unit, UnitKind
 from tests.answer_fixtures import (
     CIP,
     JAM_INTRO,
@@ -310,3 +311,27 @@ def test_a_references_list_is_cited_but_never_read_as_the_answer() -> None:
     assert reader.scored == 1  # the PPE item only: the References entry outscores it on words
     assert [c.chunk_id for c in got.citations] == ["ppe"]
     assert "Cut-resistant gloves" in got.answer and "PPE requirements" not in got.answer
+
+
+def test_a_notice_opening_a_quoted_bullet_is_not_shown_twice() -> None:
+    """The notice stays on top; the bullet it opens is quoted from the next sentence on."""
+    notice = "- Hearing protection is mandatory."
+    text = f"{notice} Measured noise is 89 dB(A) at the CAPPER-1 operator position."
+    hall = chunk("ppe:4", text, doc_id="BRK-SOP-002", title="PPE", section=("Filler hall",))
+    ranked = hits([hall])
+    quotes = [Quote(h, quotable_units(h.chunk)) for h in ranked]
+    notices = [Notice(notice, hall)]
+    answer = compose(without_notices(quotes, notices), notices, ranked, False, 1.0)
+    head, body = answer.answer.split("\n\n", 1)
+    assert head == f"Safety notices:\n{notice} [1]"
+    assert body == "Measured noise is 89 dB(A) at the CAPPER-1 operator position. [1]"
+
+
+def test_a_notice_inside_a_quoted_unit_is_left_in_place() -> None:
+    """Cutting a middle sentence would make the quote non-contiguous, so it stays."""
+    notice = "Plan is to fit the kit under lockout."
+    unit = Unit(f"Valve 14 drips again. {notice} Run the fill check after.", UnitKind.ITEM, 0)
+    note = chunk("wo:1", unit.text, doc_id="BRK-HO-1", title="Handover", section=("Filler",))
+    quotes = [Quote(hits([note])[0], [unit])]
+    kept = without_notices(quotes, [Notice(notice, note)])
+    assert kept[0].units == [unit]
