@@ -249,6 +249,14 @@ class RetrievalSettings(BaseModel):
         default=None, description="Reader model directory; default the shipped one"
     )
     reader_threads: int = Field(default=2, ge=1, le=64, description="onnxruntime threads")
+    rerank_max_length: int = Field(
+        default=128,
+        ge=16,
+        le=512,
+        description="Word pieces the reader reads of a passage when it reranks whole chunks "
+        "(reranker=reader); 128, its training length, was better than 256 on SciFact train. "
+        "The answerer's units are read at up to 256 (chosen on the development sets)",
+    )
     reader_backend: Literal["onnx", "overlap"] = Field(
         default="onnx",
         description="onnx: the shipped reader model; overlap: the deterministic word-overlap "

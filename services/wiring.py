@@ -86,9 +86,10 @@ def make_chat(settings: Settings) -> ChatBackend:
     return ChatClient(llm)
 
 
-def make_reader(settings: Settings) -> Reranker:
-    """The shipped reader model (int8 ONNX cross-encoder, ``retrieval.reader_model_path``), or
-    the word-overlap fake (``retrieval.reader_backend="overlap"``) for tests."""
+def make_reader(settings: Settings, max_length: int = 256) -> Reranker:
+    """The shipped reader model (int8 ONNX cross-encoder, ``retrieval.reader_model_path``) reading
+    pairs up to ``max_length`` word pieces, or the word-overlap fake
+    (``retrieval.reader_backend="overlap"``) for tests."""
     options = settings.retrieval
     if options.reader_backend == "overlap":
         from retrieval.readers import OverlapReader
@@ -97,7 +98,9 @@ def make_reader(settings: Settings) -> Reranker:
     from retrieval.adapters.reader_onnx import DEFAULT_MODEL_DIR, ReaderOnnxReranker
 
     return ReaderOnnxReranker(
-        options.reader_model_path or DEFAULT_MODEL_DIR, threads=options.reader_threads
+        options.reader_model_path or DEFAULT_MODEL_DIR,
+        max_length=max_length,
+        threads=options.reader_threads,
     )
 
 
@@ -114,7 +117,7 @@ def make_reranker(settings: Settings) -> Reranker | None:
     if choice == "none":
         return None
     if choice == "reader":
-        return make_reader(settings)
+        return make_reader(settings, options.rerank_max_length)
     from retrieval.adapters.cross_encoder import CrossEncoderReranker
 
     assert options.rerank_model_path is not None  # the settings validator guarantees it

@@ -86,6 +86,11 @@ class ReaderOnnxReranker:
         self._encoder: PairEncoder | None = None
 
     @property
+    def max_length(self) -> int:
+        """Word pieces a pair is cut to."""
+        return self._max_length
+
+    @property
     def model_id(self) -> str:
         """Directory name, for logs."""
         return f"reader-onnx:{self._dir.name}"

@@ -16,7 +16,7 @@ import pytest
 from core.errors import BackendUnavailableError
 from core.settings import RetrievalSettings, Settings
 from retrieval.adapters.reader_onnx import PairEncoder, ReaderOnnxReranker
-from services.wiring import make_reranker
+from services.wiring import make_reader, make_reranker
 
 pytestmark = pytest.mark.unit
 
@@ -122,3 +122,20 @@ def test_wiring_picks_the_reranker_from_settings(tmp_path: Path) -> None:
     assert type(legacy).__name__ == "CrossEncoderReranker"
     with pytest.raises(ValueError, match="rerank_model_path"):
         RetrievalSettings(reranker="cross-encoder")
+
+
+def test_the_reranker_reads_chunks_at_its_own_length_and_the_answerer_units_at_256(
+    tmp_path: Path,
+) -> None:
+    """Each length was chosen on its own data: SciFact train for chunks, development sets for
+    units (docs/models.md)."""
+    base = Settings(home=tmp_path, retrieval=RetrievalSettings(reranker="reader"))
+    reranker = make_reranker(base)
+    assert isinstance(reranker, ReaderOnnxReranker) and reranker.max_length == 128
+    reader = make_reader(base)
+    assert isinstance(reader, ReaderOnnxReranker) and reader.max_length == 256
+    wider = Settings(
+        home=tmp_path, retrieval=RetrievalSettings(reranker="reader", rerank_max_length=200)
+    )
+    assert isinstance(chosen := make_reranker(wider), ReaderOnnxReranker)
+    assert chosen.max_length == 200
