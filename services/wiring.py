@@ -86,20 +86,24 @@ def make_chat(settings: Settings) -> ChatBackend:
     return ChatClient(llm)
 
 
-def make_reader(settings: Settings, max_length: int = 256) -> Reranker:
+def make_reader(settings: Settings, max_length: int | None = None) -> Reranker:
     """The shipped reader model (int8 ONNX cross-encoder, ``retrieval.reader_model_path``) reading
-    pairs up to ``max_length`` word pieces, or the word-overlap fake
-    (``retrieval.reader_backend="overlap"``) for tests."""
+    pairs up to ``max_length`` word pieces (default: the length the answerer reads units at), or
+    the word-overlap fake (``retrieval.reader_backend="overlap"``) for tests."""
     options = settings.retrieval
     if options.reader_backend == "overlap":
         from retrieval.readers import OverlapReader
 
         return OverlapReader()
-    from retrieval.adapters.reader_onnx import DEFAULT_MODEL_DIR, ReaderOnnxReranker
+    from retrieval.adapters.reader_onnx import (
+        DEFAULT_MODEL_DIR,
+        UNIT_MAX_LENGTH,
+        ReaderOnnxReranker,
+    )
 
     return ReaderOnnxReranker(
         options.reader_model_path or DEFAULT_MODEL_DIR,
-        max_length=max_length,
+        max_length=max_length or UNIT_MAX_LENGTH,
         threads=options.reader_threads,
     )
 

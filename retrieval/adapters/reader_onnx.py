@@ -31,6 +31,10 @@ from core.errors import BackendUnavailableError
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[1] / "reader_model"
 """The model directory shipped with the project (``retrieval/reader_model``)."""
 
+UNIT_MAX_LENGTH = 256
+"""Word pieces a pair is cut to by default: what the answerer reads units at (chosen on the
+development sets; the reranker's own length is ``retrieval.rerank_max_length``)."""
+
 
 class PairEncoder:
     """BERT pair encoding with the ``tokenizers`` library: ids, attention mask, type ids."""
@@ -74,7 +78,7 @@ class ReaderOnnxReranker:
         self,
         model_dir: Path = DEFAULT_MODEL_DIR,
         batch_size: int = 1,
-        max_length: int = 256,
+        max_length: int = UNIT_MAX_LENGTH,
         threads: int = 2,
     ) -> None:
         self._dir = Path(model_dir)

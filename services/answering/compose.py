@@ -183,16 +183,14 @@ def without_notices(quotes: Sequence[Quote], notices: Sequence[Notice]) -> list[
 
 def _cut_notices(unit: Unit, shown: Sequence[str]) -> Unit | None:
     """``unit`` without a shown notice at its start or end; None when nothing is left."""
-    text = " ".join(unit.text.split())
-    for notice in shown:
-        if not notice:
-            continue
-        if text.lower() == notice.lower():
+    original = " ".join(unit.text.split())
+    text = original
+    for notice in filter(None, shown):
+        lowered, needle = text.lower(), notice.lower()
+        if lowered == needle:
             return None
-        if text.lower().startswith(notice.lower() + " "):
+        if lowered.startswith(needle + " "):
             text = text[len(notice) :].strip()
-        elif text.lower().endswith(" " + notice.lower()):
+        elif lowered.endswith(" " + needle):
             text = text[: -len(notice)].strip()
-    if text == " ".join(unit.text.split()):
-        return unit
-    return Unit(text, unit.kind, unit.position, unit.header)
+    return unit if text == original else Unit(text, unit.kind, unit.position, unit.header)
