@@ -154,8 +154,9 @@ def main() -> int:
     parser.add_argument(
         "--unit-opening-share",
         type=float,
-        default=0.35,
-        help="unit groups whose question gets a situational opening (scripts/reader/preambles.py)",
+        default=0.0,
+        help="unit groups whose question gets a situational opening (scripts/reader/preambles.py;"
+        " 0.35 was measured worse, eval/calibration/reader_v3.md)",
     )
     parser.add_argument("--queries-per-chunk", type=int, default=3)
     parser.add_argument(
