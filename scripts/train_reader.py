@@ -110,6 +110,7 @@ def build_groups(args: argparse.Namespace, chunks: list[Chunk]) -> tuple[list[Gr
             args.seed,
             args.unit_missing_share,
             args.unit_perturb_share,
+            args.unit_opening_share,
         )
         if args.unit_questions
         else []
@@ -150,6 +151,13 @@ def main() -> int:
     parser.add_argument("--no-units", dest="unit_questions", action="store_const", const=None)
     parser.add_argument("--unit-missing-share", type=float, default=0.25)
     parser.add_argument("--unit-perturb-share", type=float, default=0.4)
+    parser.add_argument(
+        "--unit-opening-share",
+        type=float,
+        default=0.0,
+        help="unit groups whose question gets a situational opening (scripts/reader/preambles.py;"
+        " 0.35 was measured worse, eval/calibration/reader_v3.md)",
+    )
     parser.add_argument("--queries-per-chunk", type=int, default=3)
     parser.add_argument(
         "--missing-share", type=float, default=0.15, help="groups with the positive taken out"
@@ -224,6 +232,7 @@ def main() -> int:
             "unit_holdout_percent": UNIT_HOLDOUT_SHARE,
             "unit_missing_share": args.unit_missing_share,
             "unit_perturb_share": args.unit_perturb_share,
+            "unit_opening_share": args.unit_opening_share,
             "scifact_tune_percent": TUNE_SHARE,
         },
         "training": figures,

@@ -21,6 +21,7 @@ For each question:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -34,6 +35,7 @@ from core.models import Chunk
 from eval.beir.data import BeirDoc
 from eval.beir.methods import BM25Params, KeywordCorpus
 from scripts.reader.groups import Group
+from scripts.reader.preambles import with_opening
 from scripts.reader.structure import asset_of, subject
 from services.answering.evidence import quotable_units
 from services.answering.units import Unit
@@ -308,9 +310,13 @@ def unit_groups(
     seed: int,
     missing_share: float,
     perturb_share: float,
+    opening_share: float = 0.0,
 ) -> list[Group]:
-    """Answerable, missing and perturbed groups for every question whose unit still exists."""
+    """Answerable, missing and perturbed groups for every question whose unit still exists;
+    with ``opening_share``, each group's question independently gets a situational opening
+    (``preambles.py``; its own random stream, so the groups themselves do not change)."""
     rng = random.Random(seed)
+    orng = random.Random(seed + 1)
     units = corpus_units(chunks)
     sampler = UnitSampler(units)
     vocab = vocabulary_of(units)
@@ -343,4 +349,14 @@ def unit_groups(
                         key=ref.chunk.chunk_id,
                     )
                 )
+    if opening_share > 0:
+        groups = [_opened(g, sampler, opening_share, orng) for g in groups]
     return groups
+
+
+def _opened(group: Group, sampler: UnitSampler, share: float, rng: random.Random) -> Group:
+    if rng.random() >= share:
+        return group
+    chunk = next((u.chunk for u in sampler.by_chunk.get(group.key, [])), None)
+    asset = asset_of(chunk, rng) if chunk is not None else ""
+    return dataclasses.replace(group, query=with_opening(group.query, asset, rng))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.reader.preambles import with_opening
 from scripts.reader.unit_groups import (
     UnitSampler,
     corpus_units,
@@ -84,3 +85,30 @@ def test_unit_groups_put_the_positive_first_and_label_variants_unanswerable(
             assert set(g.labels) == {0}
         if g.source == "unit-missing":
             assert all(step.chunk.doc_id not in p.split("\n")[0] for p in g.passages)
+
+
+def test_openings_change_only_questions_and_reach_every_kind_of_group(tmp_path: Path) -> None:
+    units = corpus_units(CHUNKS)
+    step = next(u for u in units if u.unit.text.startswith("1. Press the E-STOP"))
+    questions = tmp_path / "q.jsonl"
+    row = {"chunk_id": step.chunk.chunk_id, "pos": step.unit.position,
+           "question": "Which button on the Filler 2 HMI do I press first?"}  # fmt: skip
+    questions.write_text(json.dumps(row) + "\n")
+    args = (CHUNKS, questions, 3)
+    plain = unit_groups(*args, seed=1, missing_share=1.0, perturb_share=1.0)
+    opened = unit_groups(*args, seed=1, missing_share=1.0, perturb_share=1.0, opening_share=1.0)
+    assert [(g.passages, g.labels, g.source) for g in plain] == [
+        (g.passages, g.labels, g.source) for g in opened
+    ]
+    assert {g.source for g in opened} >= {"unit", "unit-missing", "unit-perturbed"}
+    for before, after in zip(plain, opened, strict=True):
+        assert after.query.endswith(before.query) or before.query in after.query
+        assert len(after.query) > len(before.query)
+
+
+def test_an_opening_names_the_asset_only_when_there_is_one() -> None:
+    rng = random.Random(3)
+    texts = [with_opening("What torque?", "", rng) for _ in range(50)]
+    assert all("{asset}" not in t and "  " not in t and "What torque?" in t for t in texts)
+    named = [with_opening("What torque?", "CAPPER-1", rng) for _ in range(50)]
+    assert any("CAPPER-1" in t for t in named)
