@@ -21,6 +21,7 @@ from core.interactions import record_interaction, update_latency
 from core.models import AccessScope, Role
 from core.ports import Answerer, Retriever
 from core.registry import require_site
+from services.applicability import applicable_hits
 from services.asset_history import answer_history, with_asset_context
 
 if TYPE_CHECKING:
@@ -110,6 +111,19 @@ def _log(
     return interaction_id
 
 
+def _document_answer(
+    components: Components, answerer: Answerer, scope: AccessScope, text: str, hits: list[SearchHit]
+) -> Answer:
+    """The answerer's answer from the hits that apply to the asset the question names (a
+    manual for a sibling machine is set aside, with a notice), with the asset's links."""
+    site = next(iter(scope.sites))
+    usable, set_aside = applicable_hits(components.db, site, text, hits)
+    answer = answerer.answer(text, usable, scope.role)
+    return with_asset_context(
+        components.db, scope, site, text, answer, [m.message() for m in set_aside]
+    )
+
+
 def ask(
     components: Components,
     question: str,
@@ -147,9 +161,7 @@ def ask(
     )
     hits = [] if history else in_scope(retriever.search(text, scope, k), scope)
     retrieved = time.perf_counter()
-    answer = history or with_asset_context(
-        components.db, scope, site_id, text, answerer.answer(text, hits, role_)
-    )
+    answer = history or _document_answer(components, answerer, scope, text, hits)
     answered = time.perf_counter()
     latency = {"retrieve": _ms(retrieved - start), "answer": _ms(answered - retrieved)}
     interaction_id = _log(components, user, role_, site_id, text, hits, answer, latency, start)

@@ -3,11 +3,15 @@ gearbox failure?". The count and the dates come from the asset's work-order rows
 records (``services.assets``), never from generated text; every listed row is cited by row.
 
 The asker sees only records their scope may read; when none of the asset's work orders or
-incidents are readable, the answer abstains without saying whether any exist.
+incidents are readable, the question goes to the documents in the asker's scope exactly as for
+an asset with no records, so the answer never tells whether hidden records exist (and a
+question that only looks like a count, "how many jams before I get the tech?", is answered by
+the SOP that says so).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from core.answers import Answer, Citation, HistoryFacts
@@ -21,7 +25,6 @@ from services.assets import (
     dated_span,
     failure_modes,
     is_corrective,
-    load_links,
     resolver_for,
     scoped_records,
 )
@@ -136,15 +139,6 @@ def compose(query: HistoryQuery, site: str, matched: list[LinkedRecord]) -> Answ
     )  # fmt: skip
 
 
-def _abstain(tags: list[str]) -> Answer:
-    return Answer(
-        answer=f"I cannot answer this from the records you may read about {' and '.join(tags)}.",
-        abstained=True,
-        answerer=ANSWERER,
-        assets=tags,
-    )
-
-
 def answer_history(
     db: Database,
     scope: AccessScope,
@@ -163,8 +157,7 @@ def answer_history(
         return None
     tags, events = _events(db, scope, site, query.tags)
     if not events:
-        keys = set().union(*(resolver.keys_of(t) for t in tags))
-        return _abstain(tags) if _has_events(db, site, keys) else None
+        return None  # as for an asset without records: whether hidden ones exist is not told
     missing = _modes_never_seen(db, site, query, events)
     words = record_words(query, [record_text(r) for r in events]) + missing
     query = query.model_copy(update={"tags": tags, "topic_words": _kept(query, words)})
@@ -247,12 +240,6 @@ def _outside(
     )
 
 
-def _has_events(db: Database, site: str, keys: set[str]) -> bool:
-    """Whether the asset has work orders or incidents at all (never told to the asker)."""
-    with db.session() as session:
-        return any(doc.doc_type in _EVENTS for _, doc in load_links(session, [site], keys))
-
-
 def mentioned_assets(db: Database, site: str, question: str) -> list[str]:
     """Canonical tags of the site that the question names (for asset links and notices)."""
     with db.session() as session:
@@ -261,11 +248,17 @@ def mentioned_assets(db: Database, site: str, question: str) -> list[str]:
 
 
 def with_asset_context(
-    db: Database, scope: AccessScope, site: str, question: str, answer: Answer
+    db: Database,
+    scope: AccessScope,
+    site: str,
+    question: str,
+    answer: Answer,
+    notices: Sequence[str] = (),
 ) -> Answer:
-    """Add the asset the question names (linked to its page) and its cross-site notice."""
+    """Add the asset the question names (linked to its page), ``notices`` and the asset's
+    cross-site notice."""
     tags = mentioned_assets(db, site, question)
-    if not tags:
+    if not tags and not notices:
         return answer
-    notices = [n.message() for t in tags if (n := same_equipment_elsewhere(db, scope, site, t))]
-    return answer.model_copy(update={"assets": tags, "notices": notices})
+    elsewhere = [n.message() for t in tags if (n := same_equipment_elsewhere(db, scope, site, t))]
+    return answer.model_copy(update={"assets": tags, "notices": [*notices, *elsewhere]})

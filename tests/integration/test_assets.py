@@ -96,9 +96,22 @@ def test_history_answer_counts_rows_and_cites_them(sample: tuple[Path, Component
     assert answer.history is not None and answer.history.count == len(leaks) == 2
     assert {c.row for c in answer.citations if c.doc_id == "DUN-WO-2025"} == set(leaks)
     assert "DUN-INC-2025-012" in {c.doc_id for c in answer.citations}
+
+
+def test_history_the_asker_may_not_read_goes_to_their_documents(
+    sample: tuple[Path, Components],
+) -> None:
+    """An operator reads no work orders or incidents: the question is answered (or refused)
+    from the operator's documents exactly as for an asset with no records, so nothing tells
+    whether hidden records exist."""
+    components = sample[1]
     denied = ask(components, "How many times has P-302 leaked in 2025?", "dunmore", "operator")
-    assert denied.answer.abstained and "WO-DUN" not in denied.answer.answer
-    assert not denied.answer.citations
+    answer = denied.answer
+    assert answer.answerer != "asset-history" and answer.history is None
+    assert "WO-DUN" not in answer.answer and "DUN-INC" not in answer.answer
+    assert {c.doc_type for c in answer.citations} <= {"sop", "manual"}
+    cited = {c.doc_id for c in answer.citations} | {d.doc_id for d in answer.closest_documents}
+    assert not cited & {"DUN-WO-2025", "DUN-INC-2025-012"}
 
 
 def test_notice_shows_details_only_inside_scope(sample: tuple[Path, Components]) -> None:

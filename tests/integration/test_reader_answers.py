@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from core.models import AccessScope, Role
 from core.settings import Settings
+from services.applicability import applicable_hits
 from services.ask import ask
 from services.wiring import Components, build
 
@@ -77,3 +79,52 @@ def test_questions_the_documents_do_not_answer_are_refused(
     answer = ask(components, question, site, role).answer
     assert answer.abstained, answer.answer
     assert answer.citations == [] and answer.closest_documents
+
+
+def test_a_press_manual_is_not_evidence_for_a_sibling_press(components: Components) -> None:
+    """The KH-350 manual is declared for IMM-4 only; IMM-2 has no manual. Without the
+    register check the reader quotes the manual's "Clamp force | 3,500 kN" for IMM-2."""
+    answer = ask(components, "What's the clamp force on IMM-2?", "calder", "operator").answer
+    assert "3,500 kN" not in answer.answer
+    assert "CAL-MAN-KH350" not in {c.doc_id for c in answer.citations}
+    assert any("CAL-MAN-KH350" in n and "IMM-2" in n for n in answer.notices), answer.notices
+
+
+def test_manuals_stay_for_their_asset_other_classes_and_unnamed_assets(
+    components: Components,
+) -> None:
+    hits = components.retriever().search(
+        "KH-350 clamp force and cooling water from the process chiller CHL-1",
+        AccessScope(role=Role.TECHNICIAN, sites=frozenset({"calder"})),
+        8,
+    )
+    assert "CAL-MAN-KH350" in {h.chunk.doc_id for h in hits}
+    for question in (
+        "What's the clamp force on IMM-4?",
+        "What clamp force has press 4 got?",  # the register's alias of IMM-4
+        "What cooling water does CHL-1 supply?",  # a chiller, not a press
+        "What is the clamp force?",
+        "Clamp force on IMM-2 and IMM-4?",
+    ):
+        kept, set_aside = applicable_hits(components.db, "calder", question, hits)
+        assert kept == hits and set_aside == [], question
+    kept, set_aside = applicable_hits(components.db, "calder", "IMM-6 cooling water?", hits)
+    assert [(m.doc_id, m.asked) for m in set_aside] == [("CAL-MAN-KH350", ["IMM-6"])]
+    assert kept == [h for h in hits if h.chunk.doc_id != "CAL-MAN-KH350"]
+
+
+def test_an_operators_how_many_jams_question_gets_the_sops_escalation_rule(
+    components: Components,
+) -> None:
+    """It reads like a count of past jams, but an operator reads no work orders: the SOP that
+    says when to stop clearing answers it."""
+    answer = ask(
+        components,
+        "Infeed on filler 2 keeps jamming. How many jams before I stop clearing them and get "
+        "the tech?",
+        "brookfield",
+        "operator",
+    ).answer
+    assert not answer.abstained and answer.answerer == "reader", answer.answer
+    assert answer.citations[0].doc_id == "BRK-SOP-012", answer.answer
+    assert "2 times in one hour" in answer.answer
