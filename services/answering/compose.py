@@ -18,7 +18,7 @@ from services.answering.units import Unit, UnitKind
 ABSTAIN_TEXT = "The documents available to you do not answer this."
 """The fixed abstention sentence (also the phrase an LLM is told to reply with)."""
 
-_BLOCK_KINDS = (UnitKind.STEP, UnitKind.ITEM, UnitKind.TABLE_ROW)
+_BLOCK_KINDS = (UnitKind.STEP, UnitKind.ITEM, UnitKind.TABLE_ROW, UnitKind.TABLE_HEADER)
 
 
 @dataclass

@@ -15,9 +15,10 @@ every unit of the top ``reader_candidates`` hits, then:
    document order, from at most ``max_sources`` chunks; when the best unit is a numbered step,
    its whole run of steps (continued into the section's next chunks) instead.
 
-No word lists or question-shape rules decide anything here; the one structural rule is that
-a References / See also list is named in citations but never read as an answer
-(``evidence.is_reference_list``). Safety notices, citation numbering
+No word lists or question-shape rules decide anything here; two structural rules: a
+References / See also list is named in citations but never read as an answer
+(``evidence.is_reference_list``), and a table's header row is read only with each row under
+it, never as a unit of its own (it names columns and states no fact). Safety notices, citation numbering
 and the answer layout are shared with every answerer (``safety.py``, ``compose.py``).
 """
 
@@ -72,6 +73,7 @@ def read_units(
         for i, h in enumerate(top)
         if not is_reference_list(h.chunk)
         for u in quotable_units(h.chunk)
+        if u.kind is not UnitKind.TABLE_HEADER  # read with each row: states no fact alone
     ]
     pairs = pairs[: settings.reader_max_units]
     if not pairs:

@@ -33,6 +33,8 @@ class UnitKind(StrEnum):
     STEP = "step"
     ITEM = "item"
     TABLE_ROW = "table_row"
+    TABLE_HEADER = "table_header"
+    """A table's header row: column names, no fact; read with every row under it."""
     HEADING = "heading"
 
 
@@ -137,7 +139,7 @@ class _Splitter:
             return
         if self.table_header is None:
             self.table_header = line.strip()
-            self.add(line.strip(), UnitKind.TABLE_ROW)
+            self.add(line.strip(), UnitKind.TABLE_HEADER)
         else:
             self.add(line.strip(), UnitKind.TABLE_ROW, self.table_header)
 
