@@ -9,7 +9,7 @@ one space before sentence splitting, the only change made to the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from core.chunk_text import TABLE_LINE, TABLE_RULE
@@ -82,6 +82,7 @@ class _Splitter:
         self.paragraph: list[str] = []
         self.step: list[str] = []
         self.table_header: str | None = None
+        self.header_at = 0
 
     def add(self, text: str, kind: UnitKind, header: str | None = None) -> None:
         self.units.append(Unit(text, kind, len(self.units), header))
@@ -139,8 +140,12 @@ class _Splitter:
             return
         if self.table_header is None:
             self.table_header = line.strip()
-            self.add(line.strip(), UnitKind.TABLE_HEADER)
+            self.header_at = len(self.units)
+            self.add(line.strip(), UnitKind.TABLE_ROW)  # a lone line (a record) is a row
         else:
+            first = self.units[self.header_at]
+            if first.kind is UnitKind.TABLE_ROW:  # rows follow: the first line was the header
+                self.units[self.header_at] = replace(first, kind=UnitKind.TABLE_HEADER)
             self.add(line.strip(), UnitKind.TABLE_ROW, self.table_header)
 
 

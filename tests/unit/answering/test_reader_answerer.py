@@ -81,6 +81,21 @@ def test_a_table_row_is_quoted_with_its_header_row_and_not_its_neighbours() -> N
     assert (got.citations[0].page, got.citations[0].doc_type) == (14, "manual")
 
 
+def test_a_header_row_is_read_only_with_its_rows_never_alone() -> None:
+    """Column names state no fact: a question sharing every header word but matching no row
+    finds nothing to quote in the table; the rows are read (and quoted) under the header."""
+    kinds = [u.kind for u in quotable_units(TORQUE) if "|" in u.text]
+    assert kinds[0] is UnitKind.TABLE_HEADER and set(kinds[1:]) == {UnitKind.TABLE_ROW}
+    assert [u.kind for u in quotable_units(WORK_ORDER)] == [UnitKind.TABLE_ROW]  # a lone record
+    reader = CountingReader()
+    got = ReaderAnswerer(reader, AnswerSettings(reader_threshold=0.2)).answer(
+        "Fastener size torque?", hits([TORQUE]), Role.TECHNICIAN
+    )
+    readable = [u for u in quotable_units(TORQUE) if u.kind is not UnitKind.TABLE_HEADER]
+    assert reader.scored == len(readable)
+    assert "| Fastener | Size | Torque | [1]" not in got.answer
+
+
 def test_a_step_as_best_unit_quotes_the_whole_run_in_order_after_the_notices() -> None:
     got = answerer().answer(JAM_QUESTION, hits([JAM_PROC, JAM_INTRO, CIP]), Role.OPERATOR)
     notices, body = got.answer.split("\n\n", 1)
