@@ -37,8 +37,16 @@ def render_unit(unit: Unit, n: int) -> str:
 
 def _paragraph(quote: Quote, n: int, procedure: bool) -> str:
     parts: list[str] = []
+    header: str | None = None
     for unit in quote.units:
-        rendered = render_unit(unit, n)
+        # rows of one table under one header row: the header is shown once, above the first
+        shown = (
+            unit
+            if unit.header is None or unit.header != header
+            else Unit(unit.text, unit.kind, unit.position)
+        )
+        header = unit.header
+        rendered = render_unit(shown, n)
         block = procedure or unit.kind in _BLOCK_KINDS
         if parts and (block or "\n" in parts[-1]):
             parts.append("\n" + rendered)

@@ -96,6 +96,16 @@ def test_a_header_row_is_read_only_with_its_rows_never_alone() -> None:
     assert "| Fastener | Size | Torque | [1]" not in got.answer
 
 
+def test_rows_of_one_table_are_quoted_under_one_header_line() -> None:
+    got = answerer(reader_unit_margin=10.0).answer(
+        "Torque for the mould clamp bolts and the gearbox coupling bolts?",
+        hits([TORQUE]),
+        Role.TECHNICIAN,
+    )
+    assert got.answer.count("| Fastener | Size | Torque |") == 1, got.answer
+    assert "85 Nm" in got.answer and "210 Nm" in got.answer
+
+
 def test_a_step_as_best_unit_quotes_the_whole_run_in_order_after_the_notices() -> None:
     got = answerer().answer(JAM_QUESTION, hits([JAM_PROC, JAM_INTRO, CIP]), Role.OPERATOR)
     notices, body = got.answer.split("\n\n", 1)
