@@ -112,11 +112,15 @@ def _log(
 
 
 def _document_answer(
-    components: Components, answerer: Answerer, scope: AccessScope, text: str, hits: list[SearchHit]
+    components: Components,
+    answerer: Answerer,
+    scope: AccessScope,
+    site: str,
+    text: str,
+    hits: list[SearchHit],
 ) -> Answer:
     """The answerer's answer from the hits that apply to the asset the question names (a
     manual for a sibling machine is set aside, with a notice), with the asset's links."""
-    site = next(iter(scope.sites))
     usable, set_aside = applicable_hits(components.db, site, text, hits)
     answer = answerer.answer(text, usable, scope.role)
     return with_asset_context(
@@ -161,7 +165,7 @@ def ask(
     )
     hits = [] if history else in_scope(retriever.search(text, scope, k), scope)
     retrieved = time.perf_counter()
-    answer = history or _document_answer(components, answerer, scope, text, hits)
+    answer = history or _document_answer(components, answerer, scope, site_id, text, hits)
     answered = time.perf_counter()
     latency = {"retrieve": _ms(retrieved - start), "answer": _ms(answered - retrieved)}
     interaction_id = _log(components, user, role_, site_id, text, hits, answer, latency, start)

@@ -18,8 +18,9 @@ every unit of the top ``reader_candidates`` hits, then:
 No word lists or question-shape rules decide anything here; two structural rules: a
 References / See also list is named in citations but never read as an answer
 (``evidence.is_reference_list``), and a table's header row is read only with each row under
-it, never as a unit of its own (it names columns and states no fact). Safety notices, citation numbering
-and the answer layout are shared with every answerer (``safety.py``, ``compose.py``).
+it, never as a unit of its own (it names columns and states no fact). Safety notices,
+citation numbering and the answer layout are shared with every answerer (``safety.py``,
+``compose.py``).
 """
 
 from __future__ import annotations
