@@ -9,7 +9,8 @@ not IMM-2's, R-101's rupture disc rating is not R-102's. The reader cannot see t
 answer says why in a notice.
 
 Everything comes from the site register and the manuals' own metadata, never from words of
-the question other than the asset it names (``services.asset_mentions``). A question naming
+the question other than the assets it names (found once per question by
+``services.asset_history.mentioned_assets``). A question naming
 an asset the manual does cover, or no asset, or only assets of other classes (the chiller a
 press manual mentions), keeps every hit.
 """
@@ -27,8 +28,6 @@ from core.assets import AssetProfile, TagResolver, tag_key
 from core.db.engine import Database
 from core.db.tables import AssetLinkRow, DocumentRow
 from core.models import DocumentStatus
-from ingestion.asset_register import read_profiles
-from services.asset_mentions import find_assets
 from services.assets import resolver_for
 
 
@@ -93,19 +92,17 @@ def _mismatch(
 
 
 def applicable_hits(
-    db: Database, site: str, question: str, hits: list[SearchHit]
+    db: Database, site: str, asked: Sequence[str], hits: list[SearchHit]
 ) -> tuple[list[SearchHit], list[ManualMismatch]]:
-    """``hits`` without the manuals that are for another machine of the class the question
-    asks about, and one notice per manual set aside."""
-    if not hits:
+    """``hits`` without the manuals that are for another machine of the class of the assets a
+    question names (``asked``: canonical tags, ``asset_history.mentioned_assets``), and one
+    notice per manual set aside."""
+    if not hits or not asked:
         return hits, []
     with db.session() as session:
         resolver = resolver_for(session, site)
-        asked = [tag for tag, _ in find_assets(question, resolver)]
-        if not asked:
-            return hits, []
         declared = _declared(session, {h.chunk.doc_id for h in hits})
-        profiles = {p.tag: p for p in read_profiles(session, {site})}
+    profiles = {p.tag: p for p in resolver.profiles()}
     set_aside: dict[str, ManualMismatch] = {}
     for hit in hits:
         doc_id = hit.chunk.doc_id

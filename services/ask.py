@@ -22,7 +22,7 @@ from core.models import AccessScope, Role
 from core.ports import Answerer, Retriever
 from core.registry import require_site
 from services.applicability import applicable_hits
-from services.asset_history import answer_history, with_asset_context
+from services.asset_history import answer_history, mentioned_assets, with_asset_context
 
 if TYPE_CHECKING:
     from services.wiring import Components
@@ -121,10 +121,11 @@ def _document_answer(
 ) -> Answer:
     """The answerer's answer from the hits that apply to the asset the question names (a
     manual for a sibling machine is set aside, with a notice), with the asset's links."""
-    usable, set_aside = applicable_hits(components.db, site, text, hits)
+    tags = mentioned_assets(components.db, site, text)
+    usable, set_aside = applicable_hits(components.db, site, tags, hits)
     answer = answerer.answer(text, usable, scope.role)
     return with_asset_context(
-        components.db, scope, site, text, answer, [m.message() for m in set_aside]
+        components.db, scope, site, tags, answer, [m.message() for m in set_aside]
     )
 
 

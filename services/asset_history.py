@@ -251,14 +251,13 @@ def with_asset_context(
     db: Database,
     scope: AccessScope,
     site: str,
-    question: str,
+    tags: Sequence[str],
     answer: Answer,
     notices: Sequence[str] = (),
 ) -> Answer:
-    """Add the asset the question names (linked to its page), ``notices`` and the asset's
-    cross-site notice."""
-    tags = mentioned_assets(db, site, question)
+    """Add the assets the question names (``tags``, linked to their pages), ``notices`` and
+    the assets' cross-site notices."""
     if not tags and not notices:
         return answer
     elsewhere = [n.message() for t in tags if (n := same_equipment_elsewhere(db, scope, site, t))]
-    return answer.model_copy(update={"assets": tags, "notices": [*notices, *elsewhere]})
+    return answer.model_copy(update={"assets": list(tags), "notices": [*notices, *elsewhere]})

@@ -16,6 +16,7 @@ from core.models import AccessScope, Role
 from core.settings import Settings
 from services.applicability import applicable_hits
 from services.ask import ask
+from services.asset_history import mentioned_assets
 from services.wiring import Components, build
 
 pytestmark = pytest.mark.integration
@@ -106,9 +107,11 @@ def test_manuals_stay_for_their_asset_other_classes_and_unnamed_assets(
         "What is the clamp force?",
         "Clamp force on IMM-2 and IMM-4?",
     ):
-        kept, set_aside = applicable_hits(components.db, "calder", question, hits)
+        asked = mentioned_assets(components.db, "calder", question)
+        kept, set_aside = applicable_hits(components.db, "calder", asked, hits)
         assert kept == hits and set_aside == [], question
-    kept, set_aside = applicable_hits(components.db, "calder", "IMM-6 cooling water?", hits)
+    asked = mentioned_assets(components.db, "calder", "IMM-6 cooling water?")
+    kept, set_aside = applicable_hits(components.db, "calder", asked, hits)
     assert [(m.doc_id, m.asked) for m in set_aside] == [("CAL-MAN-KH350", ["IMM-6"])]
     assert kept == [h for h in hits if h.chunk.doc_id != "CAL-MAN-KH350"]
 
