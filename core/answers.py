@@ -10,6 +10,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from core.models import Chunk
+from core.support import SupportEvidence
 
 
 class SearchHit(BaseModel):
@@ -113,6 +114,8 @@ class Answer(BaseModel):
     answerer: str = "reader"
     latency_ms: dict[str, float] = Field(default_factory=dict)
     support_score: float | None = None
+    support_evidence: SupportEvidence | None = None
+    """What ``support_score`` was computed from (reader answers only)."""
     fallback_reason: str | None = None
     assets: list[str] = Field(default_factory=list)
     """Asset tags (of the asked site) the answer is about: the UI links each to its page."""

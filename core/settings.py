@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.support import SupportModel
+
 # Variables that keep third-party libraries from reaching the network (see README, "Offline").
 # TIKTOKEN_CACHE_DIR is deliberately absent: llama-index points it at its own bundled cache.
 OFFLINE_ENV: dict[str, str] = {
@@ -155,8 +157,10 @@ class AnswerSettings(BaseModel):
     """How answers are composed and when the copilot abstains.
 
     The reader model (``services/answering/reader.py``) reads every quotable unit of the top
-    ``reader_candidates`` hits with the question; below ``reader_threshold`` on the best unit's
-    probability the copilot says the documents do not answer. The threshold and the other
+    ``reader_candidates`` hits with the question; when the support score (``support``: the
+    best unit's logit and the embedder's best cosine, combined by a fitted logistic,
+    ``core/support.py``) is below ``reader_threshold`` the copilot says the documents do not
+    answer. The threshold and the other
     reader settings were chosen on the development question sets (``eval/golden/*.jsonl``, with
     ``eval/threshold_sweep.py``; README "Evaluation"); re-run the sweep when the reader model,
     the corpus or the retriever changes.
@@ -173,10 +177,14 @@ class AnswerSettings(BaseModel):
     prompt_version: str = "v1"
     max_question_chars: int = 2000
     reader_threshold: float = Field(
-        default=0.0215,
+        default=0.695,
         ge=0.0,
         le=1.0,
-        description="Abstain when the best unit's reader probability is below",
+        description="Abstain when the support score (see ``support``) is below",
+    )
+    support: SupportModel = Field(
+        default_factory=SupportModel,
+        description="Weights of the support score, fitted by eval/fit_support.py",
     )
     reader_candidates: int = Field(default=8, ge=1, le=50, description="Hits the reader reads")
     reader_max_units: int = Field(

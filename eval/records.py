@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from core.models import COMPANY_WIDE, Role
+from core.support import SupportEvidence
 from eval.golden_set import GoldenCase
 
 NO_DOC_TYPE = "none"
@@ -44,7 +45,10 @@ class CaseResult(BaseModel):
     answer: str = ""
     abstained: bool = False
     support_score: float | None = Field(
-        default=None, description="The answerer's support (reader probability or lexical score)"
+        default=None, description="The answerer's support score (0..1)"
+    )
+    support_evidence: SupportEvidence | None = Field(
+        default=None, description="What the support score was computed from (eval/fit_support)"
     )
     search_ms: float = 0.0
     ask_ms: float = 0.0

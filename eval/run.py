@@ -90,6 +90,7 @@ def run_case(
         result.answer = answered.answer.answer
         result.abstained = answered.answer.abstained
         result.support_score = answered.answer.support_score
+        result.support_evidence = answered.answer.support_evidence
         result.citations = citation_records(components, answered.answer.citations)
         history = answered.answer.history
         result.counted = history.count if history is not None else None

@@ -8,11 +8,17 @@ from pathlib import Path
 from core.db.tables import DocumentRow
 from core.models import DocumentStatus
 from core.settings import AnswerSettings, EmbeddingSettings, RetrievalSettings, Settings
+from core.support import SupportModel
 from services.wiring import Components
 
 # The overlap fake's probability is sigmoid(8 x share of question words - 4): 0.5 = half the
 # question's words are in the unit.
 OVERLAP_THRESHOLD = 0.5
+FAKE_ANSWER_SETTINGS = AnswerSettings(
+    reader_threshold=OVERLAP_THRESHOLD, support=SupportModel.reader_only()
+)
+"""The support weights are fitted for the real reader and embedder: the fakes use the reader's
+own probability."""
 
 
 def make_settings(home: Path, backend: str = "hashing") -> Settings:
@@ -25,7 +31,7 @@ def make_settings(home: Path, backend: str = "hashing") -> Settings:
         home=home,
         embedding=EmbeddingSettings(backend=backend),  # type: ignore[arg-type]
         retrieval=RetrievalSettings(reader_backend="overlap" if fake else "onnx"),
-        answer=AnswerSettings(reader_threshold=OVERLAP_THRESHOLD) if fake else AnswerSettings(),
+        answer=FAKE_ANSWER_SETTINGS if fake else AnswerSettings(),
     )
 
 

@@ -8,9 +8,10 @@ every unit of the top ``reader_candidates`` hits, then:
 1. **relevance**: a hit is worth its best unit's logit, less ``reader_rank_prior`` x
    ln(1 + fused position) (the retriever's order breaks the reader's near-ties); hits are cited
    in that order;
-2. **answer or abstain**: the best unit's probability is the answer's support score; below
-   ``reader_threshold`` the copilot says the documents do not answer and names the closest
-   documents;
+2. **answer or abstain**: the best unit's logit and the embedder's best cosine over the hits,
+   combined by a logistic fitted on the development sets (``core.support``), give the
+   answer's support score; below ``reader_threshold`` the copilot says the documents do not
+   answer and names the closest documents;
 3. **what to quote**: the units within ``reader_unit_margin`` logits of the best one, in
    document order, from at most ``max_sources`` chunks; when the best unit is a numbered step,
    its whole run of steps (continued into the section's next chunks) instead.
@@ -34,6 +35,7 @@ from core.chunk_text import reader_passage
 from core.models import Role
 from core.ports import Reranker
 from core.settings import AnswerSettings
+from core.support import SupportEvidence
 from services.answering.compose import Quote, abstention, compose, without_notices
 from services.answering.evidence import is_reference_list, quotable_units
 from services.answering.procedure import procedure_quotes
@@ -97,6 +99,16 @@ def hit_order(read: Sequence[ReadUnit], hits: Sequence[SearchHit]) -> list[Searc
     return [*seen.values(), *rest]
 
 
+def support_evidence(read: Sequence[ReadUnit], hits: Sequence[SearchHit]) -> SupportEvidence:
+    """The best unit's logit and the embedder's best cosine among ``hits`` (a hit found by
+    keywords only has none; with no cosine at all it is 0)."""
+    cosines = [h.dense_score for h in hits if h.dense_score is not None]
+    return SupportEvidence(
+        reader_logit=read[0].logit if read else -20.0,
+        similarity=max(cosines, default=0.0),
+    )
+
+
 class ReaderAnswerer:
     """Implements :class:`core.ports.Answerer` with a reader model deciding every choice."""
 
@@ -116,15 +128,17 @@ class ReaderAnswerer:
         """Answer from ``hits`` only, or abstain naming the closest in-scope documents."""
         read = read_units(self.reader, question, hits, self.settings)
         ordered = hit_order(read, hits)
-        support = 1.0 / (1.0 + math.exp(-read[0].logit)) if read else 0.0
+        evidence = support_evidence(read, hits)
+        support = self.settings.support.probability(evidence) if read else 0.0
         if not read or support < self.settings.reader_threshold:
-            return abstention(ordered, self.settings.closest_documents, support, self.name)
-        quotes, procedure = self._quotes(read, ordered)
-        notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
-        if not procedure:
-            quotes = without_notices(quotes, notices)
-        answer = compose(quotes, notices, ordered, procedure, support)
-        return answer.model_copy(update={"answerer": self.name})
+            answer = abstention(ordered, self.settings.closest_documents, support, self.name)
+        else:
+            quotes, procedure = self._quotes(read, ordered)
+            notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
+            if not procedure:
+                quotes = without_notices(quotes, notices)
+            answer = compose(quotes, notices, ordered, procedure, support)
+        return answer.model_copy(update={"answerer": self.name, "support_evidence": evidence})
 
     def _quotes(self, read: list[ReadUnit], hits: list[SearchHit]) -> tuple[list[Quote], bool]:
         """The quotes, and whether they are one procedure's steps."""

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from core.models import Role
-from core.settings import AnswerSettings, LLMSettings
+from core.settings import LLMSettings
 from retrieval.readers import OverlapReader
 from services.answering import ABSTAIN_TEXT
 from services.answering.injection import PLACEHOLDER
@@ -22,7 +22,7 @@ from services.answering.llm import LLMAnswerer
 from services.answering.reader import ReaderAnswerer
 from tests.answer_fixtures import CIP, JAM_INTRO, JAM_PROC, JAM_WARNING, TORQUE, hits
 from tests.fake_llm import FakeChat, Step, fake_chat_server
-from tests.helpers import OVERLAP_THRESHOLD
+from tests.helpers import FAKE_ANSWER_SETTINGS
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,7 @@ def chat() -> Iterator[FakeChat]:
 
 def _answerer(base_url: str, timeout_s: float = 5.0) -> LLMAnswerer:
     llm = LLMSettings(base_url=base_url, model="plant-test", timeout_s=timeout_s)
-    settings = AnswerSettings(reader_threshold=OVERLAP_THRESHOLD)
+    settings = FAKE_ANSWER_SETTINGS
     return LLMAnswerer(llm, settings, ReaderAnswerer(OverlapReader(), settings))
 
 

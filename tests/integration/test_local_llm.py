@@ -13,12 +13,13 @@ import pytest
 
 from core.errors import BackendUnavailableError
 from core.models import Role
-from core.settings import AnswerSettings, LLMSettings
+from core.settings import LLMSettings
 from retrieval.readers import OverlapReader
 from services.answering.llm import LLMAnswerer
 from services.answering.reader import ReaderAnswerer
 from services.local_llm import GgufChat, chatml
 from tests.answer_fixtures import CIP, JAM_PROC, TORQUE, hits
+from tests.helpers import FAKE_ANSWER_SETTINGS
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +59,7 @@ def test_greedy_completions_are_deterministic(chat: GgufChat) -> None:
 
 @needs_model
 def test_the_local_llm_answers_from_its_sources_and_passes_the_post_check(chat: GgufChat) -> None:
-    settings = AnswerSettings(llm_max_sources=3)
+    settings = FAKE_ANSWER_SETTINGS.model_copy(update={"llm_max_sources": 3})
     answerer = LLMAnswerer(
         LLMSettings(backend="gguf"), settings, ReaderAnswerer(OverlapReader(), settings), None, chat
     )

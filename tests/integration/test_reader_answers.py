@@ -62,15 +62,12 @@ def test_the_capper_question_quotes_the_closure_feed_checks(components: Componen
             "calder",
             "technician",
         ),
-        pytest.param(
+        # Answered from the LOTO SOP's LABELLER-2 hot-melt caution by the reader alone
+        # (probability 0.04); refused since the embedder's similarity joined the decision.
+        (
             "What is the maximum line speed of LABELLER-2 in bottles per minute?",
             "brookfield",
             "operator",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss of reader v4: the LOTO SOP's LABELLER-2 hot-melt caution "
-                "scores above the threshold (probability 0.04)",
-            ),
         ),
     ],
 )

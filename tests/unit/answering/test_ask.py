@@ -24,7 +24,7 @@ from services.answering import ABSTAIN_TEXT, ReaderAnswerer
 from services.ask import AnswerResult, ask
 from services.wiring import Components, build
 from tests.answer_fixtures import CALDER_DEVIATION, CALDER_TORQUE, CORPUS, FakeRetriever
-from tests.helpers import OVERLAP_THRESHOLD
+from tests.helpers import FAKE_ANSWER_SETTINGS
 
 pytestmark = pytest.mark.unit
 
@@ -55,7 +55,7 @@ def components(tmp_path: Path, retriever: FakeRetriever) -> Iterator[Components]
         home=tmp_path,
         embedding={"backend": "hashing"},
         retrieval={"reader_backend": "overlap"},
-        answer={"reader_threshold": OVERLAP_THRESHOLD},
+        answer=FAKE_ANSWER_SETTINGS,
     )
     built = build(settings, index=retriever.index, embedder=lambda: retriever.embedder)
     with built.db.session() as session:

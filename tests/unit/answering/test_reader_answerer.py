@@ -7,6 +7,7 @@ Which unit a real model prefers is tested with the shipped model in
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ import pytest
 
 from core.models import BlockKind, Role
 from core.settings import AnswerSettings
+from core.support import SupportModel
 from retrieval.readers import OverlapReader
 from services.answering import ABSTAIN_TEXT
 from services.answering.compose import Quote, compose, without_notices
@@ -33,6 +35,7 @@ from tests.answer_fixtures import (
     chunk,
     hits,
 )
+from tests.helpers import FAKE_ANSWER_SETTINGS
 
 pytestmark = pytest.mark.unit
 JAM_QUESTION = "remove the jammed bottles from the infeed guard on Filler 2"
@@ -52,7 +55,8 @@ class CountingReader(OverlapReader):
 
 def answerer(retriever: FakeRetriever | None = None, **settings: object) -> ReaderAnswerer:
     lookup = IndexSectionLookup(retriever.index) if retriever else None
-    return ReaderAnswerer(OverlapReader(), AnswerSettings(**settings), lookup)  # type: ignore[arg-type]
+    chosen = {**FAKE_ANSWER_SETTINGS.model_dump(), **settings}
+    return ReaderAnswerer(OverlapReader(), AnswerSettings(**chosen), lookup)  # type: ignore[arg-type]
 
 
 def _markers(text: str) -> set[int]:
@@ -88,9 +92,9 @@ def test_a_header_row_is_read_only_with_its_rows_never_alone() -> None:
     assert kinds[0] is UnitKind.TABLE_HEADER and set(kinds[1:]) == {UnitKind.TABLE_ROW}
     assert [u.kind for u in quotable_units(WORK_ORDER)] == [UnitKind.TABLE_ROW]  # a lone record
     reader = CountingReader()
-    got = ReaderAnswerer(reader, AnswerSettings(reader_threshold=0.2)).answer(
-        "Fastener size torque?", hits([TORQUE]), Role.TECHNICIAN
-    )
+    got = ReaderAnswerer(
+        reader, AnswerSettings(reader_threshold=0.2, support=SupportModel.reader_only())
+    ).answer("Fastener size torque?", hits([TORQUE]), Role.TECHNICIAN)
     readable = [u for u in quotable_units(TORQUE) if u.kind is not UnitKind.TABLE_HEADER]
     assert reader.scored == len(readable)
     assert "| Fastener | Size | Torque | [1]" not in got.answer
@@ -191,6 +195,36 @@ def test_the_threshold_decides_on_the_best_units_probability() -> None:
         question, given, Role.TECHNICIAN
     )
     assert strict.abstained
+
+
+def test_the_embedders_similarity_enters_the_support_score() -> None:
+    question = "Torque for the gearbox coupling bolts?"
+    given = [
+        h.model_copy(update={"dense_score": d})
+        for h, d in zip(hits([CIP, TORQUE]), (0.2, 0.6), strict=True)
+    ]
+    weights = SupportModel(reader_weight=0.5, similarity_weight=8.0, bias=-2.0)
+    got = answerer(reader_threshold=0.0, support=weights).answer(question, given, Role.TECHNICIAN)
+    reader_only = answerer(reader_threshold=0.0).answer(question, given, Role.TECHNICIAN)
+    evidence = got.support_evidence
+    assert evidence is not None and evidence.similarity == pytest.approx(0.6)
+    assert reader_only.support_score == pytest.approx(
+        1 / (1 + math.exp(-evidence.reader_logit)), abs=1e-3
+    )
+    assert got.support_score == pytest.approx(weights.probability(evidence), abs=1e-3)
+    far = [h.model_copy(update={"dense_score": 0.05}) for h in given]
+    lower = answerer(reader_threshold=0.0, support=weights).answer(question, far, Role.TECHNICIAN)
+    assert lower.support_score is not None and got.support_score is not None
+    assert lower.support_score < got.support_score
+
+
+def test_a_hit_without_a_cosine_does_not_count_and_none_at_all_is_zero() -> None:
+    chunks = hits([CIP, TORQUE])
+    mixed = [chunks[0].model_copy(update={"dense_score": 0.3}), chunks[1]]
+    got = answerer(reader_threshold=0.0).answer("coupling bolts torque?", mixed, Role.TECHNICIAN)
+    assert got.support_evidence is not None and got.support_evidence.similarity == 0.3
+    bare = answerer(reader_threshold=0.0).answer("coupling bolts torque?", chunks, Role.TECHNICIAN)
+    assert bare.support_evidence is not None and bare.support_evidence.similarity == 0.0
 
 
 def test_no_hits_abstain_plainly() -> None:
