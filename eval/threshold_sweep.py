@@ -9,6 +9,7 @@ Usage::
 
     PLANT_COPILOT_ANSWER__READER_THRESHOLD=0 plant-copilot eval --golden G --out RUN --no-ragas
     python -m eval.threshold_sweep RUN1/cases.jsonl RUN2/cases.jsonl [--step 0.05] [--json]
+    python -m eval.threshold_sweep RUN*/cases.jsonl --refit --step 0.005   # weights, then threshold
 
 The suggested threshold maximises the smaller of answered rate and abstention recall (a copilot
 that either answers too little or refuses too little fails someone), ties to the higher one.
@@ -23,6 +24,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from core.support import SupportModel
+from eval.fit_support import fit_report
 from eval.metrics import compute_metrics
 from eval.records import CaseResult
 
@@ -56,6 +59,20 @@ def decide(results: Sequence[CaseResult], threshold: float) -> list[CaseResult]:
             out.append(r)
         else:
             out.append(r.model_copy(update={"abstained": True, "citations": [], "answer": ""}))
+    return out
+
+
+def rescore(results: Sequence[CaseResult], model: SupportModel) -> list[CaseResult]:
+    """The cases with their support re-computed from the recorded evidence by ``model``: what
+    a run with those support weights and threshold 0 would have recorded (nothing else in a
+    threshold-0 run depends on the weights)."""
+    out = []
+    for r in results:
+        if r.support_evidence is None or r.support_score is None:
+            out.append(r)
+        else:
+            score = round(model.probability(r.support_evidence), 4)
+            out.append(r.model_copy(update={"support_score": score}))
     return out
 
 
@@ -95,8 +112,19 @@ def main() -> None:
     parser.add_argument("cases", nargs="+", type=Path)
     parser.add_argument("--step", type=float, default=0.05)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--refit",
+        action="store_true",
+        help="fit the support weights on these runs first (eval.fit_support) and sweep the "
+        "support they give",
+    )
     opts = parser.parse_args()
-    rows = sweep(load_results(opts.cases), opts.step)
+    results = load_results(opts.cases)
+    if opts.refit:
+        model = fit_report(opts.cases).model
+        print(f"refitted support: {model.model_dump_json()}")
+        results = rescore(results, model)
+    rows = sweep(results, opts.step)
     chosen = best(rows)
     if opts.json:
         print(json.dumps({"rows": [r.model_dump() for r in rows], "best": chosen.model_dump()}))
@@ -104,7 +132,7 @@ def main() -> None:
     print("threshold answered refused first_doc key_facts leaks")
     for r in rows:
         print(
-            f"{r.threshold:9.2f} {r.answered_rate or 0:8.3f} {r.abstention_recall or 0:7.3f} "
+            f"{r.threshold:9.3f} {r.answered_rate or 0:8.3f} {r.abstention_recall or 0:7.3f} "
             f"{r.first_citation_doc or 0:9.3f} {r.key_facts or 0:9.3f} {r.leaks:5d}"
         )
     print(f"best: {chosen.threshold}")

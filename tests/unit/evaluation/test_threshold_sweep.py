@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.threshold_sweep import best, decide, load_results, sweep
+from core.support import SupportEvidence, SupportModel
+from eval.threshold_sweep import best, decide, load_results, rescore, sweep
 from tests.unit.evaluation.factories import case, result, src
 
 pytestmark = pytest.mark.unit
@@ -48,3 +49,14 @@ def test_cases_without_a_support_score_keep_their_decision(tmp_path: Path) -> No
     loaded = load_results([path])
     assert loaded[0].support_score is None
     assert decide(loaded, 1.0)[0].abstained is False
+
+
+def test_rescore_recomputes_support_from_the_evidence_and_keeps_other_cases() -> None:
+    evidence = SupportEvidence(reader_logit=-2.0, similarity=0.5)
+    with_evidence = result(case("a"), [src("DOC-A")], abstained=False, support_score=0.1)
+    with_evidence = with_evidence.model_copy(update={"support_evidence": evidence})
+    history = result(case("h"), [src("DOC-A")], abstained=False)
+    model = SupportModel(reader_weight=1.0, similarity_weight=4.0, bias=0.0)
+    got = {r.case.id: r for r in rescore([with_evidence, history], model)}
+    assert got["a"].support_score == pytest.approx(0.5, abs=1e-4)  # sigmoid(-2 + 2)
+    assert got["h"].support_score is None and got["h"] == history
