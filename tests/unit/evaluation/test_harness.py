@@ -106,12 +106,13 @@ def test_gate_checks_min_and_max_and_fails_on_missing_values(tmp_path: Path) -> 
 
 def test_shipped_thresholds_are_the_agreed_ones() -> None:
     """Changing the gate is a reviewed act: 2026-12-06 it moved from the tuned golden set to the
-    blind test9, with answer checks at test9's first look (eval/thresholds.toml says why)."""
+    blind test9, with answer checks at test9's first look, raised the same day to one question
+    under the support change's figures (eval/thresholds.toml says why)."""
     t = load_thresholds()
     assert t.min == {
         "hit@5": 0.9,
         "citation_precision": 0.85,
-        "abstention_accuracy": 0.70,
-        "first_citation_doc": 0.65,
+        "abstention_accuracy": 0.825,
+        "first_citation_doc": 0.75,
     }
     assert t.max == {"leaks": 0}
