@@ -196,6 +196,12 @@ class AnswerSettings(BaseModel):
         description="A unit's value is its reader logit minus this times ln(1 + its hit's "
         "fused position): the retriever's order breaks the reader's near-ties",
     )
+    procedure_extra_units: int = Field(
+        default=2,
+        ge=0,
+        description="When the answer is a procedure, units from outside it (within the unit "
+        "margin of its best step) quoted after the steps, at most",
+    )
     reader_unit_margin: float = Field(
         default=3.0, ge=0.0, description="Units quoted when their value is this close to the best"
     )

@@ -14,7 +14,9 @@ every unit of the top ``reader_candidates`` hits, then:
    answer and names the closest documents;
 3. **what to quote**: the units within ``reader_unit_margin`` logits of the best one, in
    document order, from at most ``max_sources`` chunks; when the best unit is a numbered step,
-   its whole run of steps (continued into the section's next chunks) instead.
+   its whole run of steps (continued into the section's next chunks) instead, followed by at
+   most ``procedure_extra_units`` units from outside the procedure within the same margin (the
+   target value in a table, a limit given in another section).
 
 No word lists or question-shape rules decide anything here; two structural rules: a
 References / See also list is named in citations but never read as an answer
@@ -133,20 +135,25 @@ class ReaderAnswerer:
         if not read or support < self.settings.reader_threshold:
             answer = abstention(ordered, self.settings.closest_documents, support, self.name)
         else:
-            quotes, procedure = self._quotes(read, ordered)
-            notices = collect_notices([q.hit.chunk for q in quotes], ordered, self.section_lookup)
+            quotes, beside, procedure = self._quotes(read, ordered)
+            cited = [q.hit.chunk for q in (*quotes, *beside)]
+            notices = collect_notices(cited, ordered, self.section_lookup)
             if not procedure:
                 quotes = without_notices(quotes, notices)
+            quotes = [*quotes, *without_notices(beside, notices)]
             answer = compose(quotes, notices, ordered, procedure, support)
         return answer.model_copy(update={"answerer": self.name, "support_evidence": evidence})
 
-    def _quotes(self, read: list[ReadUnit], hits: list[SearchHit]) -> tuple[list[Quote], bool]:
-        """The quotes, and whether they are one procedure's steps."""
+    def _quotes(
+        self, read: list[ReadUnit], hits: list[SearchHit]
+    ) -> tuple[list[Quote], list[Quote], bool]:
+        """The quotes, the units quoted beside a procedure, and whether the quotes are one
+        procedure's steps."""
         best = read[0]
         if best.unit.kind is UnitKind.STEP:
             steps = procedure_quotes(best.hit, best.unit, hits, self.section_lookup)
             if steps:
-                return steps, True
+                return steps, self._beside_steps(read, steps), True
         s = self.settings
         chosen: dict[str, Quote] = {}
         taken = 0
@@ -160,4 +167,24 @@ class ReaderAnswerer:
             taken += 1
         for quote in chosen.values():
             quote.units.sort(key=lambda u: u.position)
-        return list(chosen.values()), False
+        return list(chosen.values()), [], False
+
+    def _beside_steps(self, read: list[ReadUnit], steps: list[Quote]) -> list[Quote]:
+        """Units outside the quoted procedure that the reader scores within the unit margin of
+        its best step (a target value in a table, a limit in another section): at most
+        ``procedure_extra_units``, best first, shown after the steps."""
+        s = self.settings
+        in_steps = {q.hit.chunk.chunk_id for q in steps}
+        floor = read[0].value - s.reader_unit_margin
+        chosen: dict[str, Quote] = {}
+        taken = 0
+        for r in read[1:]:
+            if r.value < floor or taken >= s.procedure_extra_units:
+                break
+            if r.unit.kind is UnitKind.STEP or r.hit.chunk.chunk_id in in_steps:
+                continue
+            chosen.setdefault(r.hit.chunk.chunk_id, Quote(r.hit, [])).units.append(r.unit)
+            taken += 1
+        for quote in chosen.values():
+            quote.units.sort(key=lambda u: u.position)
+        return list(chosen.values())

@@ -394,3 +394,46 @@ def test_a_notice_inside_a_quoted_unit_is_left_in_place() -> None:
     quotes = [Quote(hits([note])[0], [unit])]
     kept = without_notices(quotes, [Notice(notice, note)])
     assert kept[0].units == [unit]
+
+
+CHANGEOVER = chunk(
+    "brk-sop-020:4",
+    "1. Stop CAPPER-1 and lock out.\n2. Fit the chuck for the new closure.\n"
+    "3. Set the magnetic clutch to the application torque in the table.",
+    doc_id="BRK-SOP-020",
+    title="CAPPER-1 closure changeover",
+    section=("Changeover procedure",),
+    ordinal=4,
+)
+TORQUE_SETTINGS = chunk(
+    "brk-sop-020:6",
+    "| Closure | Chuck | Application torque |\n|---|---|---|\n| PCO 1810 | CH-1810 | 2.6 Nm |\n"
+    "Removal torque is measured on the bench tester TQ-3.",
+    doc_id="BRK-SOP-020",
+    title="CAPPER-1 closure changeover",
+    section=("Torque settings",),
+    ordinal=6,
+    kind=BlockKind.TABLE,
+    notices=("Removal torque is measured on the bench tester TQ-3.",),
+)
+CHANGEOVER_QUESTION = (
+    "set the magnetic clutch to the PCO 1810 application torque; where is removal torque measured"
+)
+
+
+def test_a_procedure_is_followed_by_the_best_units_from_outside_it() -> None:
+    given = hits([CHANGEOVER, TORQUE_SETTINGS, CIP])
+    got = answerer(procedure_extra_units=2).answer(CHANGEOVER_QUESTION, given, Role.OPERATOR)
+    body = got.answer.split("\n\n", 1)[-1]
+    assert body.index("1. Stop CAPPER-1") < body.index("3. Set the magnetic clutch")
+    assert body.index("3. Set the magnetic clutch") < body.index("PCO 1810 | CH-1810 | 2.6 Nm")
+    assert [c.chunk_id for c in got.citations][:2] == ["brk-sop-020:4", "brk-sop-020:6"]
+    assert "caustic wash" not in got.answer  # outside the margin
+    # a unit that is already a safety notice is not quoted again below the steps
+    assert got.answer.count("Removal torque is measured on the bench tester TQ-3.") == 1
+
+
+def test_without_units_beside_it_a_procedure_is_quoted_alone() -> None:
+    given = hits([CHANGEOVER, TORQUE_SETTINGS, CIP])
+    got = answerer(procedure_extra_units=0).answer(CHANGEOVER_QUESTION, given, Role.OPERATOR)
+    assert "3. Set the magnetic clutch" in got.answer and "2.6 Nm" not in got.answer
