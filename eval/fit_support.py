@@ -25,6 +25,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from core.support import SupportEvidence, SupportModel
+from eval.reader_eval import auc as pair_auc
 from eval.records import CaseResult
 
 
@@ -55,12 +56,10 @@ def evidence_rows(paths: Sequence[Path]) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    """Probability that an answerable case scores above an unanswerable one (ties half)."""
-    pos, neg = scores[labels], scores[~labels]
-    if len(pos) == 0 or len(neg) == 0:
-        return float("nan")
-    above = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
-    return float(above / (len(pos) * len(neg)))
+    """Probability that an answerable case scores above an unanswerable one (ties half;
+    ``eval.reader_eval.auc``), NaN without both kinds."""
+    value = pair_auc(scores[labels].tolist(), scores[~labels].tolist())
+    return float("nan") if value is None else value
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> SupportModel:

@@ -111,6 +111,17 @@ def support_evidence(read: Sequence[ReadUnit], hits: Sequence[SearchHit]) -> Sup
     )
 
 
+def by_chunk(taken: Sequence[ReadUnit]) -> list[Quote]:
+    """Chosen units as one quote per chunk, chunks in the order first chosen, units in
+    document order."""
+    quotes: dict[str, Quote] = {}
+    for r in taken:
+        quotes.setdefault(r.hit.chunk.chunk_id, Quote(r.hit, [])).units.append(r.unit)
+    for quote in quotes.values():
+        quote.units.sort(key=lambda u: u.position)
+    return list(quotes.values())
+
+
 class ReaderAnswerer:
     """Implements :class:`core.ports.Answerer` with a reader model deciding every choice."""
 
@@ -155,19 +166,15 @@ class ReaderAnswerer:
             if steps:
                 return steps, self._beside_steps(read, steps), True
         s = self.settings
-        chosen: dict[str, Quote] = {}
-        taken = 0
+        taken: list[ReadUnit] = []
         for r in read:
-            if r.value < best.value - s.reader_unit_margin or taken >= s.max_sentences:
+            if r.value < best.value - s.reader_unit_margin or len(taken) >= s.max_sentences:
                 break
-            cid = r.hit.chunk.chunk_id
-            if cid not in chosen and len(chosen) >= s.max_sources:
+            chunks = {t.hit.chunk.chunk_id for t in taken}
+            if r.hit.chunk.chunk_id not in chunks and len(chunks) >= s.max_sources:
                 continue
-            chosen.setdefault(cid, Quote(r.hit, [])).units.append(r.unit)
-            taken += 1
-        for quote in chosen.values():
-            quote.units.sort(key=lambda u: u.position)
-        return list(chosen.values()), [], False
+            taken.append(r)
+        return by_chunk(taken), [], False
 
     def _beside_steps(self, read: list[ReadUnit], steps: list[Quote]) -> list[Quote]:
         """Units outside the quoted procedure that the reader scores within the unit margin of
@@ -176,15 +183,10 @@ class ReaderAnswerer:
         s = self.settings
         in_steps = {q.hit.chunk.chunk_id for q in steps}
         floor = read[0].value - s.reader_unit_margin
-        chosen: dict[str, Quote] = {}
-        taken = 0
+        taken: list[ReadUnit] = []
         for r in read[1:]:
-            if r.value < floor or taken >= s.procedure_extra_units:
+            if r.value < floor or len(taken) >= s.procedure_extra_units:
                 break
-            if r.unit.kind is UnitKind.STEP or r.hit.chunk.chunk_id in in_steps:
-                continue
-            chosen.setdefault(r.hit.chunk.chunk_id, Quote(r.hit, [])).units.append(r.unit)
-            taken += 1
-        for quote in chosen.values():
-            quote.units.sort(key=lambda u: u.position)
-        return list(chosen.values())
+            if r.unit.kind is not UnitKind.STEP and r.hit.chunk.chunk_id not in in_steps:
+                taken.append(r)
+        return by_chunk(taken)
