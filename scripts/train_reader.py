@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from core.models import Chunk  # noqa: E402
 from core.settings import Settings, apply_offline_env  # noqa: E402
 from eval.beir.rerank import TUNE_SHARE  # noqa: E402
+from scripts.reader.composite import composite_groups  # noqa: E402
 from scripts.reader.export import write_model_dir  # noqa: E402
 from scripts.reader.groups import Group, bucket  # noqa: E402
 from scripts.reader.scifact import scifact_groups  # noqa: E402
@@ -40,7 +41,10 @@ from scripts.reader.synthetic import DEFAULT_QUESTIONS, synthetic_groups  # noqa
 from scripts.reader.train import TrainConfig, load_base, sanity, train  # noqa: E402
 from scripts.reader.unit_groups import (  # noqa: E402
     DEFAULT_UNIT_QUESTIONS,
+    UnitSampler,
+    corpus_units,
     export_units,
+    load_unit_questions,
     unit_groups,
 )
 
@@ -115,6 +119,15 @@ def build_groups(args: argparse.Namespace, chunks: list[Chunk]) -> tuple[list[Gr
         if args.unit_questions
         else []
     )
+    if args.unit_questions and args.unit_composites > 0:
+        units += composite_groups(
+            UnitSampler(corpus_units(chunks)),
+            load_unit_questions(args.unit_questions),
+            args.unit_composites,
+            args.unit_negatives,
+            args.seed,
+            args.unit_composite_missing_share,
+        )
     held = [g for g in structure if bucket(f"holdout:{g.key}") < HOLDOUT_SHARE]
     held += [g for g in units if bucket(f"holdout:{g.key}") < UNIT_HOLDOUT_SHARE]
     kept = [g for g in structure if bucket(f"holdout:{g.key}") >= HOLDOUT_SHARE]
@@ -158,6 +171,20 @@ def main() -> int:
         help="unit groups whose question gets a situational opening (scripts/reader/preambles.py;"
         " 0.35 was measured worse, eval/calibration/reader_v3.md)",
     )
+    parser.add_argument(
+        "--unit-composites",
+        type=int,
+        default=0,
+        help="two-part questions joined from two unit questions of one document"
+        " (scripts/reader/composite.py)",
+    )
+    parser.add_argument(
+        "--unit-composite-missing-share",
+        type=float,
+        default=0.8,
+        help="two-part questions that also get an all-negative group (two answerable groups"
+        " each: 0.8 keeps about the unit groups' share of negative groups)",
+    )
     parser.add_argument("--queries-per-chunk", type=int, default=3)
     parser.add_argument(
         "--missing-share", type=float, default=0.15, help="groups with the positive taken out"
@@ -197,6 +224,8 @@ def main() -> int:
             "unit",
             "unit-missing",
             "unit-perturbed",
+            "unit-composite",
+            "unit-composite-missing",
         )
     }
     print(f"{len(chunks)} chunks; training groups {counts}; held-out structure groups {len(held)}")
@@ -233,6 +262,8 @@ def main() -> int:
             "unit_missing_share": args.unit_missing_share,
             "unit_perturb_share": args.unit_perturb_share,
             "unit_opening_share": args.unit_opening_share,
+            "unit_composites": args.unit_composites,
+            "unit_composite_missing_share": args.unit_composite_missing_share,
             "scifact_tune_percent": TUNE_SHARE,
         },
         "training": figures,
