@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.reader.composite import composite_groups, join
 from scripts.reader.preambles import with_opening
 from scripts.reader.unit_groups import (
     UnitSampler,
@@ -112,3 +113,31 @@ def test_an_opening_names_the_asset_only_when_there_is_one() -> None:
     assert all("{asset}" not in t and "  " not in t and "What torque?" in t for t in texts)
     named = [with_opening("What torque?", "CAPPER-1", rng) for _ in range(50)]
     assert any("CAPPER-1" in t for t in named)
+
+
+def test_a_two_part_question_gives_each_part_its_own_positive_and_an_all_negative_group() -> None:
+    units = corpus_units(CHUNKS)
+    torque = [u for u in units if u.chunk.chunk_id == TORQUE.chunk_id and u.unit.text.strip()]
+    assert len(torque) >= 2
+    pairs = [(u.key, f"What does line {u.unit.position} of the torque table say?") for u in torque]
+    groups = composite_groups(UnitSampler(units), pairs, 5, 3, seed=2, missing_share=1.0)
+    answerable = [g for g in groups if g.source == "unit-composite"]
+    missing = [g for g in groups if g.source == "unit-composite-missing"]
+    assert len(answerable) == 10 and 1 <= len(missing) <= 5
+    passage_of = {u.passage: u for u in units}
+    for first, second in zip(answerable[::2], answerable[1::2], strict=True):
+        assert first.query == second.query and first.passages[0] != second.passages[0]
+        assert first.labels == [1] + [0] * (len(first.passages) - 1)
+        assert second.passages[0] not in first.passages  # the other part answers too: left out
+        a, b = (passage_of[g.passages[0]] for g in (first, second))
+        assert a.chunk.doc_id == b.chunk.doc_id
+    for g in missing:
+        assert set(g.labels) == {0}
+        assert all(passage_of[p].chunk.doc_id != TORQUE.doc_id for p in g.passages)
+
+
+def test_two_questions_are_joined_with_both_kept_whole() -> None:
+    rng = random.Random(4)
+    for _ in range(30):
+        joined = join("What torque for the bolts?", "What sequence?", rng)
+        assert "What torque for the bolts" in joined and "hat sequence?" in joined
