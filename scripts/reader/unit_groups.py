@@ -35,6 +35,7 @@ from core.models import Chunk
 from eval.beir.data import BeirDoc
 from eval.beir.methods import BM25Params, KeywordCorpus
 from scripts.reader.groups import Group
+from scripts.reader.perturb import perturb, vocabulary_of
 from scripts.reader.preambles import with_opening
 from scripts.reader.structure import asset_of, subject
 from services.answering.evidence import quotable_units
@@ -42,50 +43,6 @@ from services.answering.units import Unit
 
 DEFAULT_UNIT_QUESTIONS = Path(__file__).resolve().parent / "data" / "unit_questions.jsonl"
 
-_TAG = re.compile(r"\b[A-Z]{1,6}-?\d{1,5}[A-Z]?\b")
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w.])")
-_NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
-ATTRIBUTES = (
-    "temperature",
-    "pressure",
-    "torque",
-    "speed",
-    "time",
-    "interval",
-    "frequency",
-    "level",
-    "thickness",
-    "length",
-    "weight",
-    "voltage",
-    "current",
-    "flow rate",
-    "concentration",
-    "setpoint",
-    "limit",
-    "capacity",
-    "size",
-    "colour",
-    "dose",
-    "duration",
-    "retention period",
-    "shelf life",
-    "replacement interval",
-    "part number",
-    "supplier",
-    "cost",
-    "alarm",
-    "trip point",
-    "gap",
-    "viscosity",
-    "pH",
-    "clearance",
-    "tension",
-    "date",
-    "owner",
-)
-"""Attribute words swapped in perturbed questions ("wash temperature" asked as "wash
-pressure" of a passage that states no pressure): training data only, never used at run time."""
 TABLE_TEMPLATES = (
     "{column} of {row} on {asset}",
     "What {column} for {row}?",
@@ -212,66 +169,6 @@ def load_unit_questions(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def perturb(
-    query: str, passages: Sequence[str], vocabulary: dict[str, list[str]], rng: random.Random
-) -> str | None:
-    """The query with one tag, number, name or attribute word it shares with the first passage
-    replaced by one that no passage contains; None when it has nothing to swap."""
-    shown = "\n".join(passages)
-    options = [
-        (kind, match.group(0))
-        for kind, pattern in (("tag", _TAG), ("number", _NUMBER), ("name", _NAME))
-        for match in pattern.finditer(query)
-        if match.group(0) in passages[0]
-    ]
-    low = query.lower()
-    options += [("attribute", a) for a in ATTRIBUTES if re.search(rf"\b{re.escape(a)}\b", low)]
-    rng.shuffle(options)
-    for kind, old in options:
-        changed = _swap(query, kind, old, shown, vocabulary, rng)
-        if changed and changed != query:
-            return changed
-    return None
-
-
-def _swap(
-    query: str,
-    kind: str,
-    old: str,
-    shown: str,
-    vocabulary: dict[str, list[str]],
-    rng: random.Random,
-) -> str | None:
-    """``query`` with ``old`` (a whole token: not the "CONV" of "CONV-3") replaced by a value
-    of its kind that no passage contains, or None."""
-    if kind == "attribute":
-        pool = [a for a in ATTRIBUTES if a not in shown.lower() and a not in query.lower()]
-        pattern = rf"\b{re.escape(old)}\b"
-    else:
-        pool = [w for w in vocabulary.get(kind, []) if w != old and w not in shown]
-        pattern = rf"(?<![\w-]){re.escape(old)}(?![\w-])"
-    new = _other_number(old, rng) if kind == "number" else (rng.choice(pool) if pool else None)
-    if not new or new in shown:
-        return None
-    return re.sub(pattern, new, query, count=1, flags=re.I)
-
-
-def _other_number(old: str, rng: random.Random) -> str:
-    value = float(old.replace(",", "."))
-    factor = rng.choice([0.5, 0.75, 1.5, 2.0, 3.0])
-    new = value * factor + (10 if value == 0 else 0)
-    return f"{new:.1f}" if "." in old or "," in old else str(round(new))
-
-
-def vocabulary_of(units: Sequence[UnitRef]) -> dict[str, list[str]]:
-    """Tags and names found anywhere in the corpus, for perturbations."""
-    tags, names = set(), set()
-    for u in units:
-        tags.update(_TAG.findall(u.unit.text))
-        names.update(n for n in _NAME.findall(u.unit.text) if not any(ch.isdigit() for ch in n))
-    return {"tag": sorted(tags), "name": sorted(names)}
-
-
 def table_questions(units: Sequence[UnitRef], rng: random.Random) -> list[tuple[str, str]]:
     """(unit key, question) for table rows: a column of the row's subject under a header row
     ("drying temperature of PC on DRY-1"), or the key of a two-column key | value row ("owner
@@ -319,7 +216,7 @@ def unit_groups(
     orng = random.Random(seed + 1)
     units = corpus_units(chunks)
     sampler = UnitSampler(units)
-    vocab = vocabulary_of(units)
+    vocab = vocabulary_of([u.unit.text for u in units])
     groups: list[Group] = []
     pairs = load_unit_questions(questions) + table_questions(units, rng)
     for key, query in pairs:

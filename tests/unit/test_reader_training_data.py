@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from scripts.reader.composite import composite_groups, join
+from scripts.reader.perturb import perturb
 from scripts.reader.preambles import with_opening
 from scripts.reader.unit_groups import (
     UnitSampler,
     corpus_units,
-    perturb,
     table_questions,
     unit_groups,
 )
