@@ -25,9 +25,9 @@ class SupportEvidence(BaseModel):
 class SupportModel(BaseModel):
     """A logistic model over :class:`SupportEvidence`; its probability is the support score."""
 
-    reader_weight: float = 0.6427
-    similarity_weight: float = 8.7626
-    bias: float = -1.3959
+    reader_weight: float = 0.6049
+    similarity_weight: float = 8.6809
+    bias: float = -1.2989
 
     @classmethod
     def reader_only(cls) -> SupportModel:

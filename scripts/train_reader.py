@@ -196,8 +196,8 @@ def parser() -> argparse.ArgumentParser:
         "--unit-questions", type=Path, default=DEFAULT_UNIT_QUESTIONS, help="unit questions file"
     )
     parser.add_argument("--no-units", dest="unit_questions", action="store_const", const=None)
-    parser.add_argument("--unit-missing-share", type=float, default=0.25)
-    parser.add_argument("--unit-perturb-share", type=float, default=0.4)
+    parser.add_argument("--unit-missing-share", type=float, default=0.5)
+    parser.add_argument("--unit-perturb-share", type=float, default=0.6)
     parser.add_argument(
         "--unit-opening-share",
         type=float,
