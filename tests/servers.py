@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import ChromaSettings, EmbeddingSettings, Settings
+from core.settings import ChromaSettings, EmbeddingSettings, RetrievalSettings, Settings
+from tests.helpers import FAKE_ANSWER_SETTINGS
 from tests.server_procs import ChromaServer, PostgresServer, ServerError
 
 BACKENDS = [
@@ -65,7 +66,9 @@ def server_settings(
     **chroma_options: object,
 ) -> Settings:
     """Settings for server mode: PostgreSQL at ``database_url``, Chroma over HTTP at
-    ``chroma`` (host, port)."""
+    ``chroma`` (host, port). Embedder, reader and answer settings are the embedded mode's
+    fakes (``tests.helpers.make_settings``): the support weights are fitted for the real
+    reader and embedder, and these tests are about the storage backends, not answering."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         home=home,
@@ -78,6 +81,8 @@ def server_settings(
             **chroma_options,  # type: ignore[arg-type]
         ),
         embedding=EmbeddingSettings(backend="hashing"),
+        retrieval=RetrievalSettings(reader_backend="overlap"),
+        answer=FAKE_ANSWER_SETTINGS,
     )
 
 
