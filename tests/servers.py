@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import ChromaSettings, EmbeddingSettings, RetrievalSettings, Settings
-from tests.helpers import FAKE_ANSWER_SETTINGS
+from core.settings import ChromaSettings, Settings
+from tests.helpers import make_settings
 from tests.server_procs import ChromaServer, PostgresServer, ServerError
 
 BACKENDS = [
@@ -66,31 +66,23 @@ def server_settings(
     **chroma_options: object,
 ) -> Settings:
     """Settings for server mode: PostgreSQL at ``database_url``, Chroma over HTTP at
-    ``chroma`` (host, port). Embedder, reader and answer settings are the embedded mode's
-    fakes (``tests.helpers.make_settings``): the support weights are fitted for the real
-    reader and embedder, and these tests are about the storage backends, not answering."""
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        home=home,
-        database_url=database_url,
-        chroma=ChromaSettings(
-            mode="server",
-            host=chroma[0],
-            port=chroma[1],
-            collection=collection,
-            **chroma_options,  # type: ignore[arg-type]
-        ),
-        embedding=EmbeddingSettings(backend="hashing"),
-        retrieval=RetrievalSettings(reader_backend="overlap"),
-        answer=FAKE_ANSWER_SETTINGS,
+    ``chroma`` (host, port); everything else is the embedded mode's settings
+    (``tests.helpers.make_settings``: the hashing embedder with its fake reader). The support
+    weights are fitted for the real reader and embedder, and these tests are about the storage
+    backends, not answering."""
+    server = ChromaSettings(
+        mode="server",
+        host=chroma[0],
+        port=chroma[1],
+        collection=collection,
+        **chroma_options,  # type: ignore[arg-type]
     )
+    return make_settings(home).model_copy(update={"database_url": database_url, "chroma": server})
 
 
 def new_backend(kind: str, home: Path, request: pytest.FixtureRequest) -> Settings:
     """Settings of a fresh, empty backend of ``kind``; server resources go at teardown."""
     if kind == "embedded":
-        from tests.helpers import make_settings
-
         return make_settings(home)
     pg: PostgresServer = request.getfixturevalue("pg_server")
     chroma: ChromaServer = request.getfixturevalue("chroma_server")
