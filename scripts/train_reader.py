@@ -120,6 +120,7 @@ def build_groups(args: argparse.Namespace, chunks: list[Chunk]) -> tuple[list[Gr
             args.unit_missing_share,
             args.unit_perturb_share,
             args.unit_opening_share,
+            args.unit_fields.split(","),
         )
         if args.unit_questions
         else []
@@ -165,6 +166,7 @@ def model_card(
             "unit_missing_share": args.unit_missing_share,
             "unit_perturb_share": args.unit_perturb_share,
             "unit_opening_share": args.unit_opening_share,
+            "unit_fields": args.unit_fields,
             "unit_composites": args.unit_composites,
             "unit_composite_missing_share": args.unit_composite_missing_share,
             "scifact_tune_percent": TUNE_SHARE,
@@ -204,6 +206,12 @@ def parser() -> argparse.ArgumentParser:
         default=0.0,
         help="unit groups whose question gets a situational opening (scripts/reader/preambles.py;"
         " 0.35 was measured worse, eval/calibration/reader_v3.md)",
+    )
+    parser.add_argument(
+        "--unit-fields",
+        default="question,rewrite",
+        help="which questions of each unit line train: question, rewrite, long"
+        " (long: pass 3 of scripts/reader/generate_unit_questions.py)",
     )
     parser.add_argument(
         "--unit-composites",

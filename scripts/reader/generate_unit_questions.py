@@ -15,6 +15,8 @@ committed, so training does not need the LLM. To regenerate (about 2 hours on 2 
         --units /tmp/units.jsonl --out questions.jsonl            # pass 1: one per unit
     PYTHONPATH=. .venv/bin/python scripts/reader/generate_unit_questions.py \
         --units /tmp/units.jsonl --out questions.jsonl --rewrite 0.45  # pass 2: rewrites
+    PYTHONPATH=. .venv/bin/python scripts/reader/generate_unit_questions.py \
+        --units /tmp/units.jsonl --out questions.jsonl --long 1.0  # pass 3: long questions
 
 Resumable: units already in ``--out`` are skipped. Work-order rows and units of fewer than five
 words get no question (rows have templated questions, ``unit_groups.table_questions``).
@@ -34,6 +36,7 @@ from scripts.reader.unit_prompts import question_prompt, rewrite_prompt
 
 SEED = 7
 REWRITE_SEED = 11
+LONG_SEED = 17
 
 
 def section_window(target: str, siblings: list[dict[str, str]]) -> str:
@@ -92,15 +95,22 @@ def first_pass(generator: object, units: list[dict[str, str]], out: Path) -> Non
             print(f"{u['doc_id']}: {question}", file=sys.stderr, flush=True)
 
 
-def rewrite_pass(generator: object, out: Path, share: float) -> None:
-    """Conversational rewrites of a seeded ``share`` of the questions, stored on their rows."""
+def rewrite_pass(generator: object, out: Path, share: float, long: bool = False) -> None:
+    """Conversational rewrites of a seeded ``share`` of the questions, stored on their rows:
+    field ``rewrite`` (pass 2), or ``long`` (pass 3: two or three sentences of context first,
+    in a seeded shuffled order so that a pass stopped early leaves a fair sample)."""
     rows = _rows(out)
-    rng = random.Random(REWRITE_SEED)
-    for row in rows:
-        if rng.random() < share and not row.get("rewrite") and row["question"].endswith("?"):
-            raw = generator.generate(rewrite_prompt(row["question"]), max_new=50)[0]  # type: ignore[attr-defined]
-            row["rewrite"] = clean(raw)
-            print(f"{row['question']} -> {row['rewrite']}", file=sys.stderr, flush=True)
+    field, seed, max_new = ("long", LONG_SEED, 90) if long else ("rewrite", REWRITE_SEED, 50)
+    rng = random.Random(seed)
+    order = list(range(len(rows)))
+    if long:
+        rng.shuffle(order)
+    for i in order:
+        row = rows[i]
+        if rng.random() < share and not row.get(field) and row["question"].endswith("?"):
+            prompt = rewrite_prompt(row["question"], long=long)
+            row[field] = clean(generator.generate(prompt, max_new=max_new)[0])  # type: ignore[attr-defined]
+            print(f"{row['question']} -> {row[field]}", file=sys.stderr, flush=True)
             _write(out, rows)  # after each one: an interrupted pass keeps what it wrote
 
 
@@ -122,13 +132,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--model", type=Path, help="GGUF file (default: the local-llm one)")
     parser.add_argument("--rewrite", type=float, default=0.0, help="pass 2: share to rewrite")
+    parser.add_argument("--long", type=float, default=0.0, help="pass 3: share to lengthen")
     args = parser.parse_args()
     from core.settings import LLMSettings
     from scripts.reader.qgen import Greedy
 
     model = args.model or LLMSettings().resolved_model_path
     generator = Greedy(str(model), n_ctx=2048, n_threads=2)
-    if args.rewrite > 0:
+    if args.long > 0:
+        rewrite_pass(generator, args.out, args.long, long=True)
+    elif args.rewrite > 0:
         rewrite_pass(generator, args.out, args.rewrite)
     else:
         units = [json.loads(line) for line in args.units.read_text("utf-8").splitlines()]

@@ -154,17 +154,20 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def load_unit_questions(path: Path) -> list[tuple[str, str]]:
-    """(unit key, question) pairs: each line's question, and its rewrite when there is one."""
+def load_unit_questions(
+    path: Path, fields: Sequence[str] = ("question", "rewrite")
+) -> list[tuple[str, str]]:
+    """(unit key, question) pairs: each line's question and, per ``fields``, its rewrite and
+    its long form (pass 3 of ``generate_unit_questions.py``; kept only when it still asks)."""
     pairs = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
         key = f"{row['chunk_id']}:{row['pos']}"
-        for field in ("question", "rewrite"):
+        for field in fields:
             text = str(row.get(field) or "").strip()
-            if len(text.split()) >= 3:
+            if len(text.split()) >= 3 and (field != "long" or "?" in text):
                 pairs.append((key, text))
     return pairs
 
@@ -208,6 +211,7 @@ def unit_groups(
     missing_share: float,
     perturb_share: float,
     opening_share: float = 0.0,
+    fields: Sequence[str] = ("question", "rewrite"),
 ) -> list[Group]:
     """Answerable, missing and perturbed groups for every question whose unit still exists;
     with ``opening_share``, each group's question independently gets a situational opening
@@ -218,7 +222,7 @@ def unit_groups(
     sampler = UnitSampler(units)
     vocab = vocabulary_of([u.unit.text for u in units])
     groups: list[Group] = []
-    pairs = load_unit_questions(questions) + table_questions(units, rng)
+    pairs = load_unit_questions(questions, fields) + table_questions(units, rng)
     for key, query in pairs:
         ref = sampler.units.get(key)
         if ref is None:

@@ -85,6 +85,41 @@ REWRITE_SHOTS = [
 ]
 
 
+LONG_SYSTEM = (
+    "You rewrite questions for the help chat of an industrial plant as the longer message a real worker would "
+    "type: two or three sentences, 25 to 45 words. First give realistic context in your own words: what they are "
+    "doing, what they noticed, who asked them or why they need to know. Then ask. Keep every equipment tag and "
+    "number, ask for exactly the same thing as the original and nothing more, and do not add a second question."
+)
+LONG_SHOTS = [
+    (
+        "When should distilled water be added to the truck battery?",
+        "Just come on for the late shift and the first job on my list is putting reach truck 4 on charge, the "
+        "battery looks a bit low. Am I meant to top the water up before I plug it in, or wait till it's done?",
+    ),
+    (
+        "What was done to fix the heat leak at the OVEN-3 door last time?",
+        "OVEN-3 is running cold on the left side again and you can feel the heat coming out round the door. "
+        "I know somebody sorted this before. What did maintenance actually do about it last time?",
+    ),
+    (
+        "Who issues the cold store entry permit?",
+        "The stock controller wants a full count in the freezer before month end and I've never been in there "
+        "on my shift. Who am I supposed to get the entry paperwork from?",
+    ),
+    (
+        "What PPE is required when handling the descaler?",
+        "First week on the hygiene team. Tomorrow I'm mixing up the descaler for the tray washer and nobody has "
+        "told me what I have to wear for it. What's actually required?",
+    ),
+    (
+        "Why did the film cutter wire stay energised after the wrap cycle?",
+        "I'm putting the investigation pack together for the wrapper fire because the insurer keeps asking. "
+        "In plain terms, why was the cutter wire still live once the wrap cycle had finished?",
+    ),
+]
+
+
 def _user(header: str, section: str, target: str, style: str) -> str:
     return f"Section: {header}\n{section}\n\nTARGET line: {target}\n\n{STYLE[style]}"
 
@@ -102,10 +137,11 @@ def question_prompt(header: str, section: str, target: str) -> str:
     return "".join(parts) + "<|im_start|>assistant\n"
 
 
-def rewrite_prompt(question: str) -> str:
-    """ChatML prompt asking for ``question`` as a busy worker would type it."""
-    parts = [_turn("system", REWRITE_SYSTEM)]
-    for plain, casual in REWRITE_SHOTS:
+def rewrite_prompt(question: str, long: bool = False) -> str:
+    """ChatML prompt asking for ``question`` as a busy worker would type it: one short remark
+    and the question, or (``long``) two or three sentences of context before it."""
+    parts = [_turn("system", LONG_SYSTEM if long else REWRITE_SYSTEM)]
+    for plain, casual in LONG_SHOTS if long else REWRITE_SHOTS:
         parts += [_turn("user", plain), _turn("assistant", casual)]
     parts.append(_turn("user", question))
     return "".join(parts) + "<|im_start|>assistant\n"

@@ -14,6 +14,7 @@ from scripts.reader.preambles import with_opening
 from scripts.reader.unit_groups import (
     UnitSampler,
     corpus_units,
+    load_unit_questions,
     table_questions,
     unit_groups,
 )
@@ -141,3 +142,21 @@ def test_two_questions_are_joined_with_both_kept_whole() -> None:
     for _ in range(30):
         joined = join("What torque for the bolts?", "What sequence?", rng)
         assert "What torque for the bolts" in joined and "hat sequence?" in joined
+
+
+def test_long_questions_train_only_when_asked_for_and_only_when_they_still_ask(
+    tmp_path: Path,
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"chunk_id": "c1", "pos": 0, "question": "Which button do I press first?",
+         "long": "Filler 2 has jammed again and the line is waiting. Which button first?"},
+        {"chunk_id": "c1", "pos": 1, "question": "What torque on the chuck?",
+         "long": "I'm checking the chuck torque on the capper and need to report it."},
+    ]  # fmt: skip
+    questions.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    plain = load_unit_questions(questions)
+    assert [q for _, q in plain] == [rows[0]["question"], rows[1]["question"]]
+    longer = load_unit_questions(questions, ("question", "rewrite", "long"))
+    assert [q for _, q in longer] == [rows[0]["question"], rows[0]["long"], rows[1]["question"]]
+    assert longer[1][0] == "c1:0"
