@@ -38,6 +38,7 @@ from scripts.reader.groups import Group
 from scripts.reader.perturb import perturb, vocabulary_of
 from scripts.reader.preambles import with_opening
 from scripts.reader.structure import asset_of, subject
+from scripts.reader.unit_prompts import copies_an_example
 from services.answering.evidence import quotable_units
 from services.answering.units import Unit
 
@@ -158,7 +159,8 @@ def load_unit_questions(
     path: Path, fields: Sequence[str] = ("question", "rewrite")
 ) -> list[tuple[str, str]]:
     """(unit key, question) pairs: each line's question and, per ``fields``, its rewrite and
-    its long form (pass 3 of ``generate_unit_questions.py``; kept only when it still asks)."""
+    its long form (pass 3 of ``generate_unit_questions.py``; kept only when it still asks and
+    did not copy a few-shot example)."""
     pairs = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -167,9 +169,13 @@ def load_unit_questions(
         key = f"{row['chunk_id']}:{row['pos']}"
         for field in fields:
             text = str(row.get(field) or "").strip()
-            if len(text.split()) >= 3 and (field != "long" or "?" in text):
+            if len(text.split()) >= 3 and (field != "long" or _usable_long(text, row)):
                 pairs.append((key, text))
     return pairs
+
+
+def _usable_long(text: str, row: dict[str, str]) -> bool:
+    return "?" in text and not copies_an_example(text, row["question"])
 
 
 def table_questions(units: Sequence[UnitRef], rng: random.Random) -> list[tuple[str, str]]:

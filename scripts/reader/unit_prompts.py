@@ -119,6 +119,19 @@ LONG_SHOTS = [
     ),
 ]
 
+# Phrases of LONG_SHOTS that a long form copied from the examples instead of the question
+# ("... for the wrapper fire because the insurer keeps asking"): such a form is not used.
+LONG_SHOT_PHRASES = (
+    "eastgate", "reach truck", "oven", "descaler", "tray washer", "freezer", "cold store",
+    "stock controller", "wrapper", "insurer", "investigation pack", "hygiene team",
+)  # fmt: skip
+
+
+def copies_an_example(long: str, question: str) -> bool:
+    """True when ``long`` names an example's thing that its ``question`` does not."""
+    low, asked = long.casefold(), question.casefold()
+    return any(p in low and p not in asked for p in LONG_SHOT_PHRASES)
+
 
 def _user(header: str, section: str, target: str, style: str) -> str:
     return f"Section: {header}\n{section}\n\nTARGET line: {target}\n\n{STYLE[style]}"

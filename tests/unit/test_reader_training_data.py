@@ -153,10 +153,14 @@ def test_long_questions_train_only_when_asked_for_and_only_when_they_still_ask(
          "long": "Filler 2 has jammed again and the line is waiting. Which button first?"},
         {"chunk_id": "c1", "pos": 1, "question": "What torque on the chuck?",
          "long": "I'm checking the chuck torque on the capper and need to report it."},
+        {"chunk_id": "c1", "pos": 2, "question": "When was the caustic splash?",
+         "long": "The insurer keeps asking about the wrapper fire. When was the caustic splash?"},
     ]  # fmt: skip
     questions.write_text("".join(json.dumps(r) + "\n" for r in rows))
     plain = load_unit_questions(questions)
-    assert [q for _, q in plain] == [rows[0]["question"], rows[1]["question"]]
+    assert [q for _, q in plain] == [r["question"] for r in rows]
     longer = load_unit_questions(questions, ("question", "rewrite", "long"))
-    assert [q for _, q in longer] == [rows[0]["question"], rows[0]["long"], rows[1]["question"]]
+    assert [q for _, q in longer] == [
+        rows[0]["question"], rows[0]["long"], rows[1]["question"], rows[2]["question"]
+    ]  # fmt: skip
     assert longer[1][0] == "c1:0"
