@@ -82,7 +82,10 @@ class EmbeddingSettings(BaseModel):
     threads: int | None = Field(
         default=None, ge=1, description="ONNX Runtime intra-op threads; default: usable cores"
     )
-    batch_size: int = 32
+    batch_size: int = Field(
+        default=32,
+        description="Texts per forward pass (torch, ONNX fp32); ONNX int8 embeds each text alone",
+    )
     dimension: int = 384
 
     @property

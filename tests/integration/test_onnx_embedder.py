@@ -58,7 +58,7 @@ def test_onnx_vectors_match_torch(
 
 @pytest.fixture(scope="module")
 def int8() -> OnnxMiniLMEmbedder:
-    return OnnxMiniLMEmbedder(default_onnx_dir(), "int8", batch_size=4)
+    return OnnxMiniLMEmbedder(default_onnx_dir(), "int8")  # each text its own batch
 
 
 def test_rows_come_back_in_input_order_across_length_sorted_batches(
@@ -66,9 +66,9 @@ def test_rows_come_back_in_input_order_across_length_sorted_batches(
 ) -> None:
     texts = ["a much longer sentence about torque values of gearbox bolts " * 3, "hi", "pump"]
     texts = texts * 3  # 9 texts, batch size 4: three batches, sorted by length inside
-    vectors = OnnxMiniLMEmbedder(default_onnx_dir(), "fp32", batch_size=4).embed_documents(texts)
-    fp32 = OnnxMiniLMEmbedder(default_onnx_dir(), "fp32", batch_size=1)
-    one_by_one = np.stack([fp32.embed_query(t) for t in texts])
+    fp32 = OnnxMiniLMEmbedder(default_onnx_dir(), "fp32", batch_size=4)
+    vectors = fp32.embed_documents(texts)
+    one_by_one = np.stack([fp32.embed_query(t) for t in texts])  # a query is a batch of one
     assert np.all(np.sum(vectors * one_by_one, axis=1) > 0.999)
     assert np.sum(vectors[1] * vectors[0]) < 0.9  # different texts stayed apart
     int8_vectors = int8.embed_documents(texts)
