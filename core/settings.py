@@ -100,6 +100,13 @@ class ChunkingSettings(BaseModel):
     max_characters: int = 1200
     new_after_n_chars: int = 900
     combine_under_n_chars: int = 200
+    outline_sections: bool = Field(
+        default=False,
+        description="Give a document without headings its sections from its numbered outline "
+        "(a regulation: '(c) General > (7) Training and communication'); off by default: it "
+        "quoted the OSHA text better and decided answer-or-abstain slightly worse "
+        "(eval/calibration/outline_v1.md). Re-read with `reindex --full` after changing it",
+    )
 
 
 LOCAL_LLM_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"

@@ -20,6 +20,8 @@ Rules (sizes from :class:`core.settings.ChunkingSettings`, in characters of the 
   section and page when the result still fits.
 * TABLE blocks are one chunk each, kept whole even above ``max_characters``, under the header.
   RECORD blocks (CSV/XLSX rows) are one chunk each, with their ``row``.
+* With ``outline_sections`` on, a document without headings first gets section paths from its
+  numbered outline (:mod:`ingestion.outline`; off by default, ``outline_v1.md``).
 * ``chunk_id`` is the first 24 hex digits of sha256(version_key, ordinal, text): the same input
   always gives the same chunks and ids. ``safety_notices`` are detected in the body.
 """
@@ -35,6 +37,7 @@ from itertools import groupby
 from core.chunk_text import chunk_header
 from core.models import Block, BlockKind, Chunk, DocumentMeta
 from core.settings import ChunkingSettings
+from ingestion.outline import outline_sections
 from ingestion.safety import detect_safety_notices
 
 _WHOLE_KINDS = frozenset({BlockKind.TABLE, BlockKind.RECORD})
@@ -174,6 +177,8 @@ def chunk_document(
 ) -> list[Chunk]:
     """Chunk the parsed ``blocks`` of the document described by ``meta`` (deterministic)."""
     chunks: list[Chunk] = []
+    if settings.outline_sections:
+        blocks = outline_sections(blocks)
     for ordinal, piece in enumerate(_pieces(blocks, meta.title, settings)):
         header = chunk_header(meta.title, piece.section_path)
         text = f"{header}\n{piece.body}" if header else piece.body

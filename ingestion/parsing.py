@@ -15,9 +15,6 @@ Guarantees:
 * Text files in legacy encodings (cp1252, Latin-1, UTF-16 with BOM) are decoded, not rejected.
 * Every failure is a :class:`~core.errors.ParseError` with a one-line reason; no library
   exception escapes.
-* A document with no heading at all whose paragraphs follow a numbered outline (a regulation:
-  ``(c) General``, ``(7) Training and communication.``) gets its section paths from that
-  outline (:mod:`ingestion.outline`); every other document is unchanged.
 """
 
 from __future__ import annotations
@@ -38,7 +35,6 @@ from ingestion.elements import elements_to_blocks, first_title
 from ingestion.encoding import decode_text
 from ingestion.markdown_reader import html_blocks, markdown_blocks
 from ingestion.markup import number_html_lists, split_front_matter
-from ingestion.outline import outline_sections
 from ingestion.pdf import pdf_blocks
 from ingestion.plaintext import plain_text_blocks
 from ingestion.reasons import human_size, one_line
@@ -187,5 +183,4 @@ def parse_file(path: Path, max_bytes: int) -> ParsedDocument:
         raise ParseError(f"not a readable {label}: {one_line(exc)}") from None
     if not any(block.text.strip() for block in document.blocks):
         raise ParseError("no text found in the file")
-    # A document without headings may still have sections: a regulation's numbered outline.
-    return document.model_copy(update={"blocks": outline_sections(document.blocks)})
+    return document

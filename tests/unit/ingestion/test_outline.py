@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from core.models import Block, BlockKind
+from core.models import Block, BlockKind, DocumentMeta
+from core.settings import ChunkingSettings
+from ingestion.chunking import chunk_document
 from ingestion.markdown_reader import markdown_blocks
 from ingestion.outline import outline_sections
-from ingestion.parsing import parse_file
 
 pytestmark = pytest.mark.unit
 
@@ -133,11 +134,15 @@ def test_a_few_numbered_lines_do_not_make_an_outline() -> None:
     assert outline_sections(blocks) == blocks
 
 
-def test_parse_file_gives_the_regulation_its_sections(tmp_path: Path) -> None:
-    path = tmp_path / "reg.md"
-    path.write_text(REGULATION, encoding="utf-8")
-    blocks = parse_file(path, 1_000_000).blocks
-    assert ("(c) General", "(7) Training and communication") in {b.section_path for b in blocks}
+@pytest.mark.parametrize("on", [True, False])
+def test_the_chunker_uses_the_outline_only_when_asked(
+    on: bool, make_meta: Callable[..., DocumentMeta]
+) -> None:
+    settings = ChunkingSettings(outline_sections=on)
+    chunks = chunk_document(markdown_blocks(REGULATION), make_meta(), settings)
+    paths = {c.section_path for c in chunks}
+    assert (("(c) General", "(7) Training and communication") in paths) is on
+    assert any("This standard covers the servicing" in c.text for c in chunks)
 
 
 @pytest.mark.parametrize("text", ["Plain text, no numbers at all.", "(a) One.\n\n(b) Two."])
