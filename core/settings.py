@@ -101,11 +101,11 @@ class ChunkingSettings(BaseModel):
     new_after_n_chars: int = 900
     combine_under_n_chars: int = 200
     outline_sections: bool = Field(
-        default=False,
+        default=True,
         description="Give a document without headings its sections from its numbered outline "
-        "(a regulation: '(c) General > (7) Training and communication'); off by default: it "
-        "quoted the OSHA text better and decided answer-or-abstain slightly worse "
-        "(eval/calibration/outline_v1.md). Re-read with `reindex --full` after changing it",
+        "(a regulation: '(c) General > (7) Training and communication'); it quotes the OSHA "
+        "text better (eval/calibration/outline_v2.md). Re-read with `reindex --full` after "
+        "changing it",
     )
 
 
@@ -187,7 +187,7 @@ class AnswerSettings(BaseModel):
     prompt_version: str = "v1"
     max_question_chars: int = 2000
     reader_threshold: float = Field(
-        default=0.685,
+        default=0.675,
         ge=0.0,
         le=1.0,
         description="Abstain when the support score (see ``support``) is below",

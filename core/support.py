@@ -6,7 +6,8 @@ passage in the asker's scope about this?". They fail differently (a line sharing
 specifics fools the reader; a topic present without the asked fact fools the embedder), so the
 support score is ``sigmoid(a x logit + b x cosine + c)``, with (a, b, c) fitted on the
 development question sets by ``eval/fit_support.py`` (eval/calibration/answer_support_v1.md;
-the weights below were refitted on 31 sets in eval/calibration/outline_v1.md).
+the weights below were refitted on 34 sets, with outline sections on, in
+eval/calibration/outline_v2.md).
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ class SupportEvidence(BaseModel):
 class SupportModel(BaseModel):
     """A logistic model over :class:`SupportEvidence`; its probability is the support score."""
 
-    reader_weight: float = 0.6042
-    similarity_weight: float = 8.4336
-    bias: float = -1.0843
+    reader_weight: float = 0.5857
+    similarity_weight: float = 8.1007
+    bias: float = -0.9673
 
     @classmethod
     def reader_only(cls) -> SupportModel:

@@ -20,8 +20,8 @@ Rules (sizes from :class:`core.settings.ChunkingSettings`, in characters of the 
   section and page when the result still fits.
 * TABLE blocks are one chunk each, kept whole even above ``max_characters``, under the header.
   RECORD blocks (CSV/XLSX rows) are one chunk each, with their ``row``.
-* With ``outline_sections`` on, a document without headings first gets section paths from its
-  numbered outline (:mod:`ingestion.outline`; off by default, ``outline_v1.md``).
+* With ``outline_sections`` on (the default), a document without headings first gets section
+  paths from its numbered outline (:mod:`ingestion.outline`; ``outline_v2.md``).
 * ``chunk_id`` is the first 24 hex digits of sha256(version_key, ordinal, text): the same input
   always gives the same chunks and ids. ``safety_notices`` are detected in the body.
 """
