@@ -272,7 +272,9 @@ class RetrievalSettings(BaseModel):
     reader_model_path: Path | None = Field(
         default=None, description="Reader model directory; default the shipped one"
     )
-    reader_threads: int = Field(default=2, ge=1, le=64, description="onnxruntime threads")
+    reader_threads: int = Field(
+        default=2, ge=1, le=64, description="Reader pairs run at once, one core each"
+    )
     rerank_max_length: int = Field(
         default=128,
         ge=16,

@@ -12,7 +12,10 @@ Each pair is its own batch by default (``batch_size`` 1): the int8 graph quantis
 per batch (dynamic quantisation), so in a shared batch a passage's score moved with its
 batch-mates (by up to 0.20 in probability between batches of 16 and 64); alone it is a function
 of the pair only. On 2 cores it is also faster than padded batches of 16 (no padding; measured in
-``docs/models.md``). Larger batches are sorted by length. Pairs are cut at ``max_length`` (256)
+``docs/models.md``). Batches run ``threads`` at a time on one single-threaded session (onnxruntime
+releases the GIL): a pair of ~100 word pieces does not split well over two intra-op threads, two
+pairs side by side do (the reader's p95 per question fell from about 310 to 205 ms on 2 cores,
+with identical logits). Larger batches are sorted by length. Pairs are cut at ``max_length`` (256)
 word pieces; serving at the training length (128) cut long steps and did worse on the
 development sets.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +92,7 @@ class ReaderOnnxReranker:
         self._lock = threading.Lock()
         self._session: Any = None
         self._encoder: PairEncoder | None = None
+        self._pool: ThreadPoolExecutor | None = None
 
     @property
     def max_length(self) -> int:
@@ -99,32 +104,39 @@ class ReaderOnnxReranker:
         """Directory name, for logs."""
         return f"reader-onnx:{self._dir.name}"
 
-    def _load(self) -> tuple[Any, PairEncoder]:
+    def _load(self) -> tuple[Any, PairEncoder, ThreadPoolExecutor]:
         with self._lock:
-            if self._session is None or self._encoder is None:
+            if self._session is None or self._encoder is None or self._pool is None:
                 model, tokenizer = self._dir / "model.onnx", self._dir / "tokenizer.json"
                 if not model.is_file() or not tokenizer.is_file():
                     raise BackendUnavailableError(f"reader model not found in {self._dir}")
                 from retrieval.adapters.onnx_minilm import cpu_session
 
-                self._session = cpu_session(model, self._threads)
+                self._session = cpu_session(model, 1)
                 self._encoder = PairEncoder(tokenizer, self._max_length)
-        return self._session, self._encoder
+                self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="reader")
+        return self._session, self._encoder, self._pool
 
     def logits(self, question: str, passages: Sequence[str]) -> list[float]:
-        """Raw logits, in input order (batched by length)."""
+        """Raw logits, in input order (batched by length, batches run ``threads`` at a time)."""
         if not passages:
             return []
-        session, encoder = self._load()
+        session, encoder, pool = self._load()
         encodings = encoder.pairs(question, passages)
         order = sorted(range(len(passages)), key=lambda i: (len(encodings[i].ids), i))
+        chunks = [
+            order[start : start + self._batch_size]
+            for start in range(0, len(order), self._batch_size)
+        ]
+
+        def run(chunk: list[int]) -> list[float]:
+            (logits,) = session.run(["logits"], encoder.arrays([encodings[i] for i in chunk]))
+            return [float(v) for v in np.asarray(logits).reshape(-1).tolist()]
+
         out = [0.0] * len(passages)
-        for start in range(0, len(order), self._batch_size):
-            chunk = order[start : start + self._batch_size]
-            feeds = encoder.arrays([encodings[i] for i in chunk])
-            (logits,) = session.run(["logits"], feeds)
-            for i, value in zip(chunk, np.asarray(logits).reshape(-1).tolist(), strict=True):
-                out[i] = float(value)
+        for chunk, values in zip(chunks, pool.map(run, chunks), strict=True):
+            for i, value in zip(chunk, values, strict=True):
+                out[i] = value
         return out
 
     def score(self, question: str, passages: Sequence[str]) -> list[float]:

@@ -87,3 +87,13 @@ def test_a_passage_scores_the_same_whatever_it_is_read_with() -> None:
     alone = reader.score(question, [answer])[0]
     among = reader.score(question, [*others, answer, *others])
     assert among[len(others)] == alone
+
+
+def test_scores_do_not_depend_on_how_many_pairs_run_at_once() -> None:
+    """Pairs run side by side on single-threaded sessions (the served default, 2 at once) score
+    exactly as one at a time: the threshold calibrated on recorded scores still applies."""
+    question = CASES[0][0]
+    passages = [p for _, answer, other in CASES for p in (answer, other)]
+    one_at_a_time = ReaderOnnxReranker(threads=1).logits(question, passages)
+    assert ReaderOnnxReranker(threads=2).logits(question, passages) == one_at_a_time
+    assert ReaderOnnxReranker(threads=3).logits(question, passages) == one_at_a_time

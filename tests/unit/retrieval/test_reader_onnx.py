@@ -7,6 +7,7 @@ so order, batching and truncation can be checked without the model.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,13 @@ class FakeSession:
 
 
 def _reader(
-    tokenizer_file: Path, batch_size: int = 4, max_length: int = 256
+    tokenizer_file: Path, batch_size: int = 4, max_length: int = 256, workers: int = 1
 ) -> tuple[ReaderOnnxReranker, FakeSession]:
     reader = ReaderOnnxReranker(tokenizer_file.parent, batch_size=batch_size, max_length=max_length)
     session = FakeSession()
     encoder = PairEncoder(tokenizer_file, max_length)
-    reader._load = lambda: (session, encoder)  # type: ignore[method-assign]
+    pool = ThreadPoolExecutor(workers)
+    reader._load = lambda: (session, encoder, pool)  # type: ignore[method-assign]
     return reader, session
 
 
@@ -139,3 +141,14 @@ def test_the_reranker_reads_chunks_at_its_own_length_and_the_answerer_units_at_2
     )
     assert isinstance(chosen := make_reranker(wider), ReaderOnnxReranker)
     assert chosen.max_length == 200
+
+
+def test_batches_run_side_by_side_keep_input_order(tokenizer_file: Path) -> None:
+    passages = [("word " * n).strip() for n in (9, 1, 30, 4, 17, 2, 11)]
+    alone, _ = _reader(tokenizer_file, batch_size=1, workers=1)
+    side_by_side, session = _reader(tokenizer_file, batch_size=1, workers=2)
+    expected = alone.logits("q", passages)
+    assert side_by_side.logits("q", passages) == expected
+    assert len(session.batches) == len(passages)
+    counts = [p.count("word") for p in passages]  # the fake scores a pair by its length
+    assert [v for _, v in sorted(zip(counts, expected, strict=True))] == sorted(expected)
