@@ -33,13 +33,14 @@ MIN_HEADINGS = 3
 
 _NUMBER = re.compile(r"^\((?P<n>[a-z]{1,4}|[A-Z]|\d{1,2})\)\s+(?P<rest>\S.*)$", re.S)
 _ROMAN = re.compile(r"^(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})$")
-_RUN_IN = re.compile(r"^(?P<head>[A-Z][^.;:]*?)\.\s+(?=[A-Z(])(?P<body>\S)")
+_RUN_IN = re.compile(r"^(?P<head>[A-Z][^.;:]*?)\.\s+(?=[A-Z(])")
 _STYLE_LEVELS = {"letter": (1,), "digit": (2, 5), "roman": (3, 6), "capital": (4,)}
 
 
 @dataclass(frozen=True)
 class _Numbered:
-    """A numbered paragraph: its index among the blocks, level, and heading text if any."""
+    """A numbered paragraph: its index among the blocks, its level, its number and the text
+    after the number."""
 
     index: int
     level: int
@@ -48,6 +49,7 @@ class _Numbered:
 
 
 def _roman_value(text: str) -> int:
+    """The value of a lower-case roman numeral of i, v and x (``iv`` -> 4)."""
     values = {"i": 1, "v": 5, "x": 10}
     total = 0
     for a, b in zip(text, [*text[1:], ""], strict=True):
@@ -60,10 +62,10 @@ def _candidates(number: str) -> list[tuple[int, int]]:
     if number.isdigit():
         return [(lvl, int(number)) for lvl in _STYLE_LEVELS["digit"]]
     if number.isupper():
-        return [(4, ord(number) - ord("A") + 1)]
+        return [(lvl, ord(number) - ord("A") + 1) for lvl in _STYLE_LEVELS["capital"]]
     readings: list[tuple[int, int]] = []
     if len(number) == 1:
-        readings.append((1, ord(number) - ord("a") + 1))
+        readings += [(lvl, ord(number) - ord("a") + 1) for lvl in _STYLE_LEVELS["letter"]]
     if _ROMAN.match(number):
         readings += [(lvl, _roman_value(number)) for lvl in _STYLE_LEVELS["roman"]]
     return readings
@@ -88,6 +90,7 @@ def _levels(blocks: Sequence[Block]) -> list[_Numbered]:
 
 
 def _title(rest: str) -> str:
+    """A heading's text without its closing full stop or dash."""
     return rest.rstrip().rstrip("—-").rstrip().rstrip(".").rstrip()
 
 
@@ -132,12 +135,15 @@ def outline_sections(blocks: list[Block]) -> list[Block]:
     return _with_paths(blocks, {n.index: n.level for n in numbered}, headings)
 
 
-def _is_plain_title(text: str) -> bool:
-    """An unnumbered title line (``Appendix A ...``, ``Purpose``): short, capital first, no
-    closing punctuation. It closes the outline and heads what follows at level 0."""
-    text = text.strip()
+def _is_plain_title(block: Block) -> bool:
+    """An unnumbered title line (``Appendix A ...``, ``Purpose``): a one-line text paragraph,
+    short, capital first, no closing punctuation (never a list item or a table). It closes the
+    outline and heads what follows at level 0."""
+    text = block.text.strip()
     return (
-        text[:1].isupper()
+        block.kind is BlockKind.TEXT
+        and "\n" not in text
+        and text[:1].isupper()
         and len(text.split()) <= TITLE_WORDS
         and not text.endswith((".", ":", ";", ",", "?", "!"))
     )
@@ -156,7 +162,7 @@ def _with_paths(
         if level is not None:
             open_ = {lvl: t for lvl, t in open_.items() if lvl < level}
         heading, whole = headings.get(index, (None, False))
-        if level is None and _is_plain_title(block.text):
+        if level is None and _is_plain_title(block):
             level, heading, whole, open_ = 0, block.text.strip(), True, {}
         if heading and level is not None:
             open_[level] = heading

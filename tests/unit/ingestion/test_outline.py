@@ -149,3 +149,16 @@ def test_the_chunker_uses_the_outline_only_when_asked(
 def test_text_without_an_outline_is_left_as_it_is(text: str) -> None:
     blocks = markdown_blocks(text)
     assert outline_sections(blocks) == blocks
+
+
+def test_short_list_items_and_tables_stay_content() -> None:
+    text = REGULATION.replace(
+        "Sequence of Lockout\n",
+        "Sequence of Lockout\n\n- Safety glasses\n- Hearing protection\n\n"
+        "| Item | Value |\n|---|---|\n| Lock | red |\n",
+    )
+    blocks = outline_sections(markdown_blocks(text))
+    titles = [b.text for b in blocks if b.kind is BlockKind.TITLE]
+    assert "Safety glasses" not in titles and not any("Lock" in t and "|" in t for t in titles)
+    kept = {b.kind for b in blocks if b.section_path == ("Sequence of Lockout",)}
+    assert {BlockKind.LIST_ITEM, BlockKind.TABLE} <= kept
