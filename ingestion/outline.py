@@ -14,6 +14,10 @@ numbered paragraph is a heading when it is only a short title (capital first, at
 ``TITLE_WORDS`` words, ending in ``.`` or ``—``) and the next numbered paragraph is deeper; it
 opens with a run-in heading when its first sentence is a short title followed by more text (the
 paragraph stays whole as text under it). Numbering and length decide: no word lists.
+Limitation: a heading-less procedure numbered the same way whose steps open with a short
+sentence (``(1) Close V-1. Then open D-2 ...``) gets each step as a run-in heading; its text
+stays whole, only its section paths change (``ChunkingSettings.outline_sections`` turns the
+pass off).
 """
 
 from __future__ import annotations
