@@ -73,12 +73,8 @@ class _Paths:
         return next(b.section_path for b in self.blocks if b.text.startswith(prefix))
 
 
-def _paths(blocks: list[Block]) -> _Paths:
-    return _Paths(blocks)
-
-
 def test_outline_titles_nest_by_numbering_style() -> None:
-    paths = _paths(outline_sections(markdown_blocks(REGULATION)))
+    paths = _Paths(outline_sections(markdown_blocks(REGULATION)))
     assert paths["(i) This standard covers the se"] == ("(a) Scope and purpose", "(1) Scope")
     assert paths["(B) Agriculture."] == ("(a) Scope and purpose", "(1) Scope")
     assert paths["(i) This standard applies to en"] == ("(a) Scope and purpose", "(2) Application")
@@ -90,7 +86,7 @@ def test_outline_titles_nest_by_numbering_style() -> None:
 
 
 def test_a_title_between_headed_siblings_heads_unnumbered_text() -> None:
-    paths = _paths(outline_sections(markdown_blocks(REGULATION)))
+    paths = _Paths(outline_sections(markdown_blocks(REGULATION)))
     assert paths["Affected employee. An employee "] == (
         "(b) Definitions applicable to this section",
     )
@@ -109,7 +105,7 @@ def test_procedure_steps_in_outline_style_are_not_headings() -> None:
     blocks = outline_sections(markdown_blocks(REGULATION))
     titles = [b.text for b in blocks if b.kind is BlockKind.TITLE]
     assert not any(t.startswith(("(1) Notify", "(2) Shut", "(3) The machine")) for t in titles)
-    paths = _paths(blocks)
+    paths = _Paths(blocks)
     # An unnumbered title line ends the outline and heads what follows.
     assert paths["(3) The machine is now locked o"] == ("Sequence of Lockout",)
     assert paths["Restoring Equipment to Service."] == ("Sequence of Lockout",)
@@ -119,7 +115,7 @@ def test_roman_i_after_h_is_a_letter() -> None:
     text = "\n\n".join(
         f"({c}) Part {c.upper()}.\n\n(1) Text of part {c} that is a sentence." for c in "abcdefghij"
     )
-    paths = _paths(outline_sections(markdown_blocks(text)))
+    paths = _Paths(outline_sections(markdown_blocks(text)))
     assert paths["(1) Text of part i that is a se"] == ("(i) Part I",)
     assert paths["(1) Text of part j that is a se"] == ("(j) Part J",)
 
