@@ -10,7 +10,9 @@ from the committed LLM-written unit questions and table templates, with perturbe
 answer-missing variants (``unit_groups.py``), chunk-level structure and synthetic groups, and
 SciFact train groups; hold out 15% of the structure groups and 5% of the unit groups (by chunk)
 for a sanity check, fine-tune on 2 threads with fixed seeds, export to int8 ONNX and write
-``reader.json``. Never reads ``eval/golden``. ``--measure`` only times training steps (pairs/s)
+``reader.json``. Reads the development question sets named by ``--golden`` (never the CI gate
+set ``test9``, the tuned ``sample`` set or a sealed set; ``scripts/reader/golden_groups.py``),
+which needs ``sample_docs`` indexed with the shipped embedder. ``--measure`` only times training steps (pairs/s)
 and exits; ``--export-units`` writes the generator's input.
 """
 
@@ -34,6 +36,7 @@ from core.settings import Settings, apply_offline_env  # noqa: E402
 from eval.beir.rerank import TUNE_SHARE  # noqa: E402
 from scripts.reader.composite import composite_groups  # noqa: E402
 from scripts.reader.export import write_model_dir  # noqa: E402
+from scripts.reader.golden_groups import golden_groups  # noqa: E402
 from scripts.reader.groups import Group, bucket  # noqa: E402
 from scripts.reader.scifact import scifact_groups  # noqa: E402
 from scripts.reader.structure import structure_groups  # noqa: E402
@@ -52,11 +55,17 @@ HOLDOUT_SHARE = 15
 SOURCES = (
     *("structure", "synthetic", "unanswerable", "scifact"),
     *("unit", "unit-missing", "unit-perturbed", "unit-composite", "unit-composite-missing"),
+    *("golden", "golden-none"),
 )
 """Kinds of training group, counted in ``reader.json``."""
 UNIT_HOLDOUT_SHARE = 5
 """Percent of chunks whose unit questions are held out (fewer: every chunk's units are worth
 training on, the development question sets are the real measure)."""
+GOLDEN = ROOT / "eval" / "golden"
+TRAINING_SETS = ("heldout", *(f"test{n}" for n in (*range(2, 9), *range(10, 33))))
+"""Development sets the shipped reader trains on. Never test9 (the CI gate), never ``sample``
+(the tuned golden set the tests and benchmarks use); test33 to test38 stay out to calibrate the
+answer-or-abstain threshold on questions the reader did not train on."""
 
 
 def current_chunks(home: Path) -> list[Chunk]:
@@ -83,16 +92,26 @@ def export_chunks(chunks: list[Chunk], path: Path) -> None:
             out.write(json.dumps(row) + "\n")
 
 
-def ingest_sample_docs(home: Path) -> None:
-    """Index sample_docs into ``home`` with the hashing embedder (fast; texts are the same)."""
-    env = {
-        **os.environ,
-        "PLANT_COPILOT_HOME": str(home),
-        "PLANT_COPILOT_EMBEDDING__BACKEND": "hashing",
-    }
+def ingest_sample_docs(home: Path, hashing: bool) -> None:
+    """Index sample_docs into ``home``: with the hashing embedder when only chunk texts are
+    needed (fast; texts are the same), else with the shipped one (labelled questions run the
+    real search)."""
+    env = {**os.environ, "PLANT_COPILOT_HOME": str(home)}
+    if hashing:
+        env["PLANT_COPILOT_EMBEDDING__BACKEND"] = "hashing"
     env["PYTHONPATH"] = str(ROOT)
     cmd = [sys.executable, "-m", "app.cli.main", "ingest", str(ROOT / "sample_docs"), "--json"]
     subprocess.run(cmd, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def labelled_groups(args: argparse.Namespace, home: Path) -> list[Group]:
+    """Groups from the development question sets (``--golden``), on the index in ``home``."""
+    if not args.golden:
+        return []
+    from services.wiring import build
+
+    components = build(Settings(home=home))
+    return golden_groups(components, args.golden, args.golden_negatives, args.golden_positives)
 
 
 def build_groups(args: argparse.Namespace, chunks: list[Chunk]) -> tuple[list[Group], list[Group]]:
@@ -170,6 +189,9 @@ def model_card(
             "unit_composites": args.unit_composites,
             "unit_composite_missing_share": args.unit_composite_missing_share,
             "scifact_tune_percent": TUNE_SHARE,
+            "golden_sets": [p.stem for p in args.golden],
+            "golden_negatives": args.golden_negatives,
+            "golden_positives": args.golden_positives,
         },
         **results,
         "max_length": 256,
@@ -227,6 +249,16 @@ def parser() -> argparse.ArgumentParser:
         help="two-part questions that also get an all-negative group (two answerable groups"
         " each: 0.8 keeps about the unit groups' share of negative groups)",
     )
+    parser.add_argument(
+        "--golden",
+        type=Path,
+        nargs="*",
+        default=[GOLDEN / f"{name}.jsonl" for name in TRAINING_SETS],
+        help="development question sets to learn from (scripts/reader/golden_groups.py)",
+    )
+    parser.add_argument("--no-golden", dest="golden", action="store_const", const=[])
+    parser.add_argument("--golden-negatives", type=int, default=7)
+    parser.add_argument("--golden-positives", type=int, default=2)
     parser.add_argument("--queries-per-chunk", type=int, default=3)
     parser.add_argument(
         "--missing-share", type=float, default=0.15, help="groups with the positive taken out"
@@ -251,8 +283,9 @@ def main() -> int:
         home = args.home
         if home is None:
             home = Path(tmp)
-            ingest_sample_docs(home)
+            ingest_sample_docs(home, hashing=not args.golden)
         chunks = current_chunks(home)
+        labelled = labelled_groups(args, home)
     if args.export_chunks:
         export_chunks(chunks, args.export_chunks)
         return 0
@@ -260,6 +293,7 @@ def main() -> int:
         print(f"{export_units(chunks, args.export_units)} units")
         return 0
     groups, held = build_groups(args, chunks)
+    groups += labelled
     counts = {s: sum(g.source == s for g in groups) for s in SOURCES}
     print(f"{len(chunks)} chunks; training groups {counts}; held-out structure groups {len(held)}")
     cfg = TrainConfig(

@@ -1,0 +1,159 @@
+"""Groups from labelled questions: what the answer path really reads, labelled by a person.
+
+A development question set (``eval/golden/<set>.jsonl``) says, for each question asked by a
+role at a site, whether the asker's documents answer it, which document (and section) does,
+and which key facts an answer must quote. Once a set has been scored it is a development set;
+this module turns such sets into training groups for the reader, so the reader learns the
+answer-or-abstain boundary on questions people wrote, not only on LLM-written ones.
+
+For each question the real answer path runs up to the reader (scoped hybrid search, the
+manual applicability filter, the units the answerer would read, ``reader.read_units``'s
+candidate rules), and:
+
+* an **answerable** question gives one group per answering unit (at most ``positives_per``):
+  a unit of a relevant document (and section, where the set names one) that contains one of
+  the question's key facts, read or not (a unit retrieval missed still answers), then the
+  read units that share the most question terms, skipping the relevant sections' other units
+  (a neighbouring step may answer in part: no label is better than a wrong one);
+* an **unanswerable question or permission probe** gives one all-negative group: the read
+  units that share the most question terms (what the asker's own scope offers instead).
+
+Negatives are chosen by term overlap and fused rank, never by a reader's score, so the
+groups do not depend on the model being replaced. Questions answered from asset history
+(work-order counts) never reach the reader and are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from core.answers import SearchHit
+from core.models import AccessScope, Chunk
+from eval.golden_set import GoldenCase, load_golden
+from eval.metrics import normalise
+from scripts.reader.groups import Group
+from services.answering.evidence import is_reference_list, quotable_units, unit_evidence
+from services.answering.reader import unit_passage
+from services.answering.text import content_terms
+from services.answering.units import Unit, UnitKind
+from services.wiring import Components
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A unit the answerer would read for a question, with its hit."""
+
+    hit: SearchHit
+    unit: Unit
+
+    @property
+    def passage(self) -> str:
+        """The unit as the reader reads it."""
+        return unit_passage(self.hit, self.unit)
+
+
+def _readable(hit: SearchHit) -> list[Candidate]:
+    return [
+        Candidate(hit, u)
+        for u in quotable_units(hit.chunk)
+        if u.kind is not UnitKind.TABLE_HEADER and not is_reference_list(hit.chunk)
+    ]
+
+
+def _in_relevant_section(case: GoldenCase, chunk: Chunk) -> bool:
+    for ref in case.relevant:
+        if chunk.doc_id != ref.doc_id:
+            continue
+        wanted = normalise(ref.section) if ref.section else None
+        if wanted is None or any(normalise(p) == wanted for p in chunk.section_path):
+            return True
+    return False
+
+
+def _answers(case: GoldenCase, cand: Candidate) -> bool:
+    unit = cand.unit
+    text = normalise(f"{unit.header}\n{unit.text}" if unit.header else unit.text)
+    facts = [normalise(f) for f in case.must_include]
+    return _in_relevant_section(case, cand.hit.chunk) and any(f and f in text for f in facts)
+
+
+def _by_overlap(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
+    """Candidates sharing the most question terms first; fused rank, then position, next."""
+    terms = set(content_terms(question))
+    return sorted(
+        cands,
+        key=lambda c: (-len(terms & unit_evidence(c.unit)), c.hit.rank, c.unit.position),
+    )
+
+
+class GoldenGroupBuilder:
+    """Runs each question through the answer path up to the reader and labels the units."""
+
+    def __init__(self, components: Components, negatives: int, positives_per: int) -> None:
+        self.components = components
+        self.negatives = negatives
+        self.positives_per = positives_per
+        self.current = [c.chunk for c in components.index.all_chunks() if c.current]
+
+    def candidates(self, case: GoldenCase) -> list[Candidate] | None:
+        """The units the answerer would read, or None when asset history answers."""
+        from services.applicability import applicable_hits
+        from services.ask import in_scope
+        from services.asset_history import answer_history, mentioned_assets
+
+        comp = self.components
+        settings = comp.settings.answer
+        scope = AccessScope(role=case.role, sites=frozenset({case.site}))
+        today = case.as_of or date.today()
+        matcher = comp.record_matcher()
+        if answer_history(comp.db, scope, case.site, case.question, today, matcher):
+            return None
+        hits = in_scope(comp.retriever().search(case.question, scope, settings.retrieve_k), scope)
+        tags = mentioned_assets(comp.db, case.site, case.question)
+        usable, _ = applicable_hits(comp.db, case.site, tags, hits)
+        top = sorted(usable, key=lambda h: (h.rank, -h.score))[: settings.reader_candidates]
+        cands = [c for h in top for c in _readable(h)]
+        return cands[: settings.reader_max_units]
+
+    def groups(self, case: GoldenCase) -> list[Group]:
+        """The case's groups (none when history answers or no unit holds a key fact)."""
+        cands = self.candidates(case)
+        if cands is None:
+            return []
+        key = f"golden:{case.id}"
+        if not case.answerable:
+            picked = [c.passage for c in _by_overlap(case.question, cands)[: self.negatives + 1]]
+            if len(picked) < 2:
+                return []
+            return [Group(case.question, picked, [0] * len(picked), "golden-none", key)]
+        positives = [c for c in cands if _answers(case, c)] or self._unread_positives(case)
+        negs = _by_overlap(
+            case.question, [c for c in cands if not _in_relevant_section(case, c.hit.chunk)]
+        )[: self.negatives]
+        out = []
+        for pos in positives[: self.positives_per]:
+            passages = [pos.passage, *(n.passage for n in negs)]
+            out.append(Group(case.question, passages, [1] + [0] * len(negs), "golden", key))
+        return out
+
+    def _unread_positives(self, case: GoldenCase) -> list[Candidate]:
+        """Answering units of relevant documents that retrieval did not bring to the reader."""
+        docs = set(case.relevant_doc_ids)
+        hits = [SearchHit(rank=99, chunk=c, score=0.0) for c in self.current if c.doc_id in docs]
+        return [c for h in hits for c in _readable(h) if _answers(case, c)]
+
+
+def golden_groups(
+    components: Components, paths: Sequence[Path], negatives: int, positives_per: int
+) -> list[Group]:
+    """Every group of every case of the sets in ``paths`` (asset-count cases skipped)."""
+    builder = GoldenGroupBuilder(components, negatives, positives_per)
+    out: list[Group] = []
+    for path in paths:
+        for case in load_golden(path):
+            if case.expected_count is None:
+                out.extend(builder.groups(case))
+    return out
