@@ -25,7 +25,7 @@ groups do not depend on the model being replaced. Questions answered from asset 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -89,6 +89,31 @@ def _by_overlap(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
     )
 
 
+def case_groups(
+    case: GoldenCase,
+    cands: Sequence[Candidate],
+    unread: Callable[[], list[Candidate]],
+    negatives: int,
+    positives_per: int,
+) -> list[Group]:
+    """Label what the answerer reads for ``case``: answering units first of their groups,
+    everything read for an unanswerable question negative (see the module docstring).
+    ``unread`` gives the answering units retrieval missed, asked for only when none was read."""
+    key = f"golden:{case.id}"
+    if not case.answerable:
+        picked = [c.passage for c in _by_overlap(case.question, cands)[: negatives + 1]]
+        if len(picked) < 2:
+            return []
+        return [Group(case.question, picked, [0] * len(picked), "golden-none", key)]
+    positives = [c for c in cands if _answers(case, c)] or unread()
+    others = [c for c in cands if not _in_relevant_section(case, c.hit.chunk)]
+    negs = [c.passage for c in _by_overlap(case.question, others)[:negatives]]
+    return [
+        Group(case.question, [pos.passage, *negs], [1] + [0] * len(negs), "golden", key)
+        for pos in positives[:positives_per]
+    ]
+
+
 class GoldenGroupBuilder:
     """Runs each question through the answer path up to the reader and labels the units."""
 
@@ -123,21 +148,9 @@ class GoldenGroupBuilder:
         cands = self.candidates(case)
         if cands is None:
             return []
-        key = f"golden:{case.id}"
-        if not case.answerable:
-            picked = [c.passage for c in _by_overlap(case.question, cands)[: self.negatives + 1]]
-            if len(picked) < 2:
-                return []
-            return [Group(case.question, picked, [0] * len(picked), "golden-none", key)]
-        positives = [c for c in cands if _answers(case, c)] or self._unread_positives(case)
-        negs = _by_overlap(
-            case.question, [c for c in cands if not _in_relevant_section(case, c.hit.chunk)]
-        )[: self.negatives]
-        out = []
-        for pos in positives[: self.positives_per]:
-            passages = [pos.passage, *(n.passage for n in negs)]
-            out.append(Group(case.question, passages, [1] + [0] * len(negs), "golden", key))
-        return out
+        return case_groups(
+            case, cands, lambda: self._unread_positives(case), self.negatives, self.positives_per
+        )
 
     def _unread_positives(self, case: GoldenCase) -> list[Candidate]:
         """Answering units of relevant documents that retrieval did not bring to the reader."""

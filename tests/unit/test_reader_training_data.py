@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from core.models import Chunk
+from eval.golden_set import GoldenCase
 from scripts.reader.composite import composite_groups, join
+from scripts.reader.golden_groups import Candidate, case_groups
 from scripts.reader.perturb import perturb
 from scripts.reader.preambles import with_opening
 from scripts.reader.unit_groups import (
@@ -18,7 +21,9 @@ from scripts.reader.unit_groups import (
     table_questions,
     unit_groups,
 )
+from services.answering.evidence import quotable_units
 from tests.answer_fixtures import CIP, JAM_INTRO, JAM_PROC, TORQUE, WORK_ORDER
+from tests.answer_fixtures import hits as answer_hits
 
 pytestmark = pytest.mark.unit
 CHUNKS = [TORQUE, CIP, JAM_PROC, JAM_INTRO, WORK_ORDER]
@@ -164,3 +169,47 @@ def test_long_questions_train_only_when_asked_for_and_only_when_they_still_ask(
         rows[0]["question"], rows[0]["long"], rows[1]["question"], rows[2]["question"]
     ]  # fmt: skip
     assert longer[1][0] == "c1:0"
+
+
+def _case(answerable: bool, **fields: object) -> GoldenCase:
+    base: dict[str, object] = {"id": "d1", "site": "brookfield", "role": "technician"}
+    return GoldenCase.model_validate({**base, "answerable": answerable, **fields})
+
+
+def _read(*chunks: Chunk) -> list[Candidate]:
+    return [Candidate(h, u) for h in answer_hits(chunks) for u in quotable_units(h.chunk)]
+
+
+def test_a_labelled_question_makes_the_unit_with_its_key_fact_the_positive() -> None:
+    case = _case(
+        True,
+        question="coupling bolt torque on the conveyor gearbox?",
+        relevant=[{"doc_id": "BRK-MAN-003", "section": "Torque values"}],
+        must_include=["85 Nm"],
+    )
+    groups = case_groups(case, _read(JAM_PROC, TORQUE, CIP), lambda: [], 7, 2)
+    assert [g.source for g in groups] == ["golden"]
+    group = groups[0]
+    assert "85 Nm" in group.passages[0] and group.labels == [1] + [0] * (len(group.labels) - 1)
+    # the torque section's other rows may answer in part: neither positive nor negative
+    assert not any("210 Nm" in p or "10 Nm" in p for p in group.passages[1:])
+    assert len(group.passages) > 2
+
+
+def test_a_key_fact_outside_the_relevant_section_is_not_a_positive() -> None:
+    case = _case(
+        True,
+        question="coupling bolt torque?",
+        relevant=[{"doc_id": "BRK-SOP-020"}],
+        must_include=["85 Nm"],
+    )
+    unread = [Candidate(answer_hits([CIP])[0], quotable_units(CIP)[0])]
+    groups = case_groups(case, _read(TORQUE), lambda: unread, 7, 2)
+    assert [g.passages[0] for g in groups] == [unread[0].passage]  # retrieval missed it
+
+
+def test_an_unanswerable_question_reads_all_negative_closest_first() -> None:
+    case = _case(False, question="what torque for the gearbox coupling bolts on IMM-6?")
+    (group,) = case_groups(case, _read(JAM_PROC, TORQUE), lambda: [], 3, 2)
+    assert group.source == "golden-none" and group.labels == [0, 0, 0, 0]
+    assert "Gearbox coupling bolts" in group.passages[0]
