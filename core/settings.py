@@ -187,7 +187,7 @@ class AnswerSettings(BaseModel):
     prompt_version: str = "v1"
     max_question_chars: int = 2000
     reader_threshold: float = Field(
-        default=0.74,
+        default=0.675,
         ge=0.0,
         le=1.0,
         description="Abstain when the support score (see ``support``) is below",

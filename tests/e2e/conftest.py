@@ -107,12 +107,6 @@ def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
         {
             "PLANT_COPILOT_HOME": str(root / "home"),
             "PLANT_COPILOT_EMBEDDING__BACKEND": "hashing",
-            # The shipped support weights and threshold are fitted for the MiniLM embedder's
-            # cosine; the hashing embedder used here for speed gives another cosine, so the
-            # decision is set for this UI flow only (the lockout question 0.41 answers, the
-            # canteen question 0.03 abstains). Calibration is tested with the real embedder
-            # in tests/integration/test_reader_answers.py and the eval gate.
-            "PLANT_COPILOT_ANSWER__READER_THRESHOLD": "0.3",
             "PLANT_COPILOT_UI__STREAM_DELAY_S": "0.01",
             "E2E_NETWORK_LOG": str(root / "network.log"),
         }

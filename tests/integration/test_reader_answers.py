@@ -55,21 +55,6 @@ def test_the_capper_question_quotes_the_closure_feed_checks(components: Componen
     assert "pick-off gap is 0.5 mm" in answer.answer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss of reader v7 (found after it shipped, README 'Blind question sets'): the "
-    "terse 'lockout steps for FILLER-2' gets support 0.52 < 0.74 and abstains, naming BRK-SOP-001 "
-    "first among the closest documents; v5 answered it (0.92), and 'How do I lock out filler 2?' "
-    "is answered by v7; strict, so a fixed model turns this red",
-)
-def test_the_terse_lockout_question_quotes_the_lockout_sop(components: Components) -> None:
-    answer = ask(
-        components, "What are the lockout steps for FILLER-2?", "brookfield", "operator"
-    ).answer
-    assert not answer.abstained, answer.answer
-    assert answer.citations[0].doc_id == "BRK-SOP-001", answer.answer
-
-
 @pytest.mark.parametrize(
     ("question", "site", "role"),
     [
