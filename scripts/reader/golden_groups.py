@@ -35,29 +35,23 @@ from core.models import AccessScope, Chunk
 from eval.golden_set import GoldenCase, load_golden
 from eval.metrics import normalise
 from scripts.reader.groups import Group
+from scripts.reader.unit_groups import UnitRef
 from services.answering.evidence import is_reference_list, quotable_units, unit_evidence
-from services.answering.reader import unit_passage
 from services.answering.text import content_terms
-from services.answering.units import Unit, UnitKind
+from services.answering.units import UnitKind
 from services.wiring import Components
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A unit the answerer would read for a question, with its hit."""
+class Candidate(UnitRef):
+    """A unit the answerer would read for a question, with its hit's fused rank."""
 
-    hit: SearchHit
-    unit: Unit
-
-    @property
-    def passage(self) -> str:
-        """The unit as the reader reads it."""
-        return unit_passage(self.hit, self.unit)
+    rank: int = 0
 
 
 def _readable(hit: SearchHit) -> list[Candidate]:
     return [
-        Candidate(hit, u)
+        Candidate(hit.chunk, u, hit.rank)
         for u in quotable_units(hit.chunk)
         if u.kind is not UnitKind.TABLE_HEADER and not is_reference_list(hit.chunk)
     ]
@@ -77,7 +71,7 @@ def _answers(case: GoldenCase, cand: Candidate) -> bool:
     unit = cand.unit
     text = normalise(f"{unit.header}\n{unit.text}" if unit.header else unit.text)
     facts = [normalise(f) for f in case.must_include]
-    return _in_relevant_section(case, cand.hit.chunk) and any(f and f in text for f in facts)
+    return _in_relevant_section(case, cand.chunk) and any(f and f in text for f in facts)
 
 
 def _by_overlap(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
@@ -85,7 +79,7 @@ def _by_overlap(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
     terms = set(content_terms(question))
     return sorted(
         cands,
-        key=lambda c: (-len(terms & unit_evidence(c.unit)), c.hit.rank, c.unit.position),
+        key=lambda c: (-len(terms & unit_evidence(c.unit)), c.rank, c.unit.position),
     )
 
 
@@ -106,7 +100,7 @@ def case_groups(
             return []
         return [Group(case.question, picked, [0] * len(picked), "golden-none", key)]
     positives = [c for c in cands if _answers(case, c)] or unread()
-    others = [c for c in cands if not _in_relevant_section(case, c.hit.chunk)]
+    others = [c for c in cands if not _in_relevant_section(case, c.chunk)]
     negs = [c.passage for c in _by_overlap(case.question, others)[:negatives]]
     return [
         Group(case.question, [pos.passage, *negs], [1] + [0] * len(negs), "golden", key)

@@ -177,7 +177,9 @@ def _case(answerable: bool, **fields: object) -> GoldenCase:
 
 
 def _read(*chunks: Chunk) -> list[Candidate]:
-    return [Candidate(h, u) for h in answer_hits(chunks) for u in quotable_units(h.chunk)]
+    return [
+        Candidate(h.chunk, u, h.rank) for h in answer_hits(chunks) for u in quotable_units(h.chunk)
+    ]
 
 
 def test_a_labelled_question_makes_the_unit_with_its_key_fact_the_positive() -> None:
@@ -203,7 +205,7 @@ def test_a_key_fact_outside_the_relevant_section_is_not_a_positive() -> None:
         relevant=[{"doc_id": "BRK-SOP-020"}],
         must_include=["85 Nm"],
     )
-    unread = [Candidate(answer_hits([CIP])[0], quotable_units(CIP)[0])]
+    unread = [Candidate(CIP, quotable_units(CIP)[0], 1)]
     groups = case_groups(case, _read(TORQUE), lambda: unread, 7, 2)
     assert [g.passages[0] for g in groups] == [unread[0].passage]  # retrieval missed it
 
