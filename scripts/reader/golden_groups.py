@@ -21,10 +21,18 @@ candidate rules), and:
 Negatives are chosen by term overlap and fused rank, never by a reader's score, so the
 groups do not depend on the model being replaced. Questions answered from asset history
 (work-order counts) never reach the reader and are skipped.
+
+A few units are read for very many questions (each site's lockout SOP is read for most
+maintenance questions): left alone, the lockout procedure's units were negatives about 800
+times and positives about 50, and a reader trained on that learned to score the units
+themselves low, whatever was asked (candidate v7 refused "What are the lockout steps for
+FILLER-2?"). ``cap_negatives`` limits how often one passage may be a negative, so a label
+teaches the pair, not the passage.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +42,7 @@ from core.answers import SearchHit
 from core.models import AccessScope, Chunk
 from eval.golden_set import GoldenCase, load_golden
 from eval.metrics import normalise
-from scripts.reader.groups import Group
+from scripts.reader.groups import Group, bucket
 from scripts.reader.unit_groups import UnitRef
 from services.answering.evidence import is_reference_list, quotable_units, unit_evidence
 from services.answering.text import content_terms
@@ -153,14 +161,44 @@ class GoldenGroupBuilder:
         return [c for h in hits for c in _readable(h) if _answers(case, c)]
 
 
+def cap_negatives(groups: Sequence[Group], cap: int) -> list[Group]:
+    """``groups`` with each passage a negative at most ``cap`` times more than it is a
+    positive (0: no cap). Groups are visited in a stable hashed order, so which questions
+    keep a frequent passage does not depend on the order of the sets; a group left with no
+    passage is dropped, one left with only its positive still trains the absolute score."""
+    if cap <= 0:
+        return list(groups)
+    used: Counter[str] = Counter()
+    for g in groups:
+        if g.has_positive:
+            used[g.passages[0]] -= 1
+    out: list[Group] = []
+    for g in sorted(groups, key=lambda g: (bucket(f"cap:{g.key}:{g.passages[0]}"), g.key)):
+        pairs = enumerate(zip(g.passages, g.labels, strict=True))
+        keep = [i for i, (p, lab) in pairs if lab or used[p] < cap]
+        for i in keep:
+            if not g.labels[i]:
+                used[g.passages[i]] += 1
+        if keep:
+            passages = [g.passages[i] for i in keep]
+            labels = [g.labels[i] for i in keep]
+            out.append(Group(g.query, passages, labels, g.source, g.key, dict(g.meta)))
+    return out
+
+
 def golden_groups(
-    components: Components, paths: Sequence[Path], negatives: int, positives_per: int
+    components: Components,
+    paths: Sequence[Path],
+    negatives: int,
+    positives_per: int,
+    negative_cap: int = 0,
 ) -> list[Group]:
-    """Every group of every case of the sets in ``paths`` (asset-count cases skipped)."""
+    """Every group of every case of the sets in ``paths`` (asset-count cases skipped), with
+    frequent negatives capped (``cap_negatives``)."""
     builder = GoldenGroupBuilder(components, negatives, positives_per)
     out: list[Group] = []
     for path in paths:
         for case in load_golden(path):
             if case.expected_count is None:
                 out.extend(builder.groups(case))
-    return out
+    return cap_negatives(out, negative_cap)

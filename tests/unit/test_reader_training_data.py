@@ -11,7 +11,8 @@ import pytest
 from core.models import Chunk
 from eval.golden_set import GoldenCase
 from scripts.reader.composite import composite_groups, join
-from scripts.reader.golden_groups import Candidate, case_groups
+from scripts.reader.golden_groups import Candidate, cap_negatives, case_groups
+from scripts.reader.groups import Group
 from scripts.reader.perturb import perturb
 from scripts.reader.preambles import with_opening
 from scripts.reader.unit_groups import (
@@ -215,3 +216,31 @@ def test_an_unanswerable_question_reads_all_negative_closest_first() -> None:
     (group,) = case_groups(case, _read(JAM_PROC, TORQUE), lambda: [], 3, 2)
     assert group.source == "golden-none" and group.labels == [0, 0, 0, 0]
     assert "Gearbox coupling bolts" in group.passages[0]
+
+
+def test_a_passage_is_a_negative_at_most_cap_times_more_than_a_positive() -> None:
+    lockout = "Lockout SOP > Procedure | 2. Tell the shift lead which asset is locked out."
+    groups = [
+        Group(
+            f"question {i}?", [f"answer {i}", lockout, f"other {i}"], [1, 0, 0], "golden", f"k{i}"
+        )
+        for i in range(10)
+    ]
+    groups.append(Group("lockout steps?", [lockout, "x"], [1, 0], "golden", "pos"))
+    capped = cap_negatives(groups, 3)
+    as_negative = sum(
+        p == lockout and not lab
+        for g in capped
+        for p, lab in zip(g.passages, g.labels, strict=True)
+    )
+    assert as_negative == 3 + 1  # the cap, plus once more for its one positive
+    assert len(capped) == len(groups)  # rarer negatives and every positive stay
+    assert all(g.passages[0].startswith("answer") for g in capped if g.key.startswith("k"))
+    assert sum(len(g.passages) for g in capped) == sum(len(g.passages) for g in groups) - 6
+    assert cap_negatives(groups, 0) == groups
+
+
+def test_an_all_negative_group_with_nothing_left_is_dropped() -> None:
+    common = "Purpose | This procedure sets the minimum requirements."
+    groups = [Group(f"q{i}?", [common], [0], "golden-none", f"n{i}") for i in range(4)]
+    assert len(cap_negatives(groups, 2)) == 2
