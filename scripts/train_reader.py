@@ -63,8 +63,8 @@ UNIT_HOLDOUT_SHARE = 5
 training on, the development question sets are the real measure)."""
 GOLDEN = ROOT / "eval" / "golden"
 TRAINING_SETS = ("heldout", *(f"test{n}" for n in (*range(2, 9), *range(10, 33))))
-"""Development sets candidates v7 and v8 train on (``--golden-dev``). Never test9 (the CI gate), never ``sample``
-(the tuned golden set the tests and benchmarks use); test33 to test38 stay out to calibrate the
+"""Development sets candidates v7 and v8 train on (``--golden-dev``). Never test9 (the CI
+gate), never ``sample`` (the tuned golden set the tests and benchmarks use); test33 to test38 stay out to calibrate the
 answer-or-abstain threshold on questions the reader did not train on."""
 
 

@@ -23,11 +23,11 @@ groups do not depend on the model being replaced. Questions answered from asset 
 (work-order counts) never reach the reader and are skipped.
 
 A few units are read for very many questions (each site's lockout SOP is read for most
-maintenance questions): left alone, the lockout procedure's units were negatives about 800
-times and positives about 50, and a reader trained on that learned to score the units
-themselves low, whatever was asked (candidate v7 refused "What are the lockout steps for
-FILLER-2?"). ``cap_negatives`` limits how often one passage may be a negative, so a label
-teaches the pair, not the passage.
+maintenance questions): left alone, the three lockout SOPs' units are negatives 823 times and
+positives 42 times, which invites a reader to score those passages low whatever is asked.
+``cap_negatives`` limits how often one passage may be a negative, so a label teaches the pair,
+not the passage (candidate v8, ``eval/calibration/reader_v8.md``; it did not fix v7's refusals
+of terse safety questions, which came from the support weights).
 """
 
 from __future__ import annotations
