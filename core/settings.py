@@ -200,6 +200,12 @@ class AnswerSettings(BaseModel):
     reader_max_units: int = Field(
         default=64, ge=1, le=200, description="Units of those hits the reader reads, at most"
     )
+    reader_read_procedures: bool = Field(
+        default=False,
+        description="Also read each run of numbered steps as one passage, so that a terse "
+        "'what are the steps' question can be answered by a procedure whose single steps "
+        "each score low",
+    )
     reader_rank_prior: float = Field(
         default=2.0,
         ge=0.0,

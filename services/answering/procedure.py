@@ -77,3 +77,21 @@ def procedure_quotes(
         quotes.append(Quote(member, units[run[0] : run[1] + 1]))
         last = units[run[1]].step_number
     return quotes
+
+
+def section_runs(
+    hit: SearchHit, hits: Sequence[SearchHit], lookup: SectionLookup | None
+) -> list[list[tuple[SearchHit, Unit]]]:
+    """The runs of at least two numbered steps of ``hit``'s whole section (a run may cross
+    chunks) that hold a step of ``hit``'s chunk, each as its steps with their chunks.
+
+    A retrieved chunk may hold only the last step of a procedure; read whole, the run says
+    what "the steps" are, and quoting starts from its first step."""
+    members = section_members(hit.chunk, hits, lookup)
+    flat = [(m, u) for m in members for u in quotable_units(m.chunk)]
+    runs: list[list[tuple[SearchHit, Unit]]] = []
+    for first, last in step_runs([u for _, u in flat]):
+        steps = [(m, u) for m, u in flat[first : last + 1] if u.step_number is not None]
+        if len(steps) > 1 and any(m.chunk.chunk_id == hit.chunk.chunk_id for m, _ in steps):
+            runs.append(steps)
+    return runs

@@ -40,9 +40,11 @@ from core.settings import AnswerSettings
 from core.support import SupportEvidence
 from services.answering.compose import Quote, abstention, compose, without_notices
 from services.answering.evidence import is_reference_list, quotable_units
-from services.answering.procedure import procedure_quotes
+from services.answering.procedure import procedure_quotes, section_runs
 from services.answering.safety import SectionLookup, collect_notices
 from services.answering.units import Unit, UnitKind
+
+_STEPS = (UnitKind.STEP, UnitKind.PROCEDURE)
 
 
 def logit(p: float) -> float:
@@ -68,8 +70,47 @@ class ReadUnit:
     value: float
 
 
+def procedure_units(
+    hit: SearchHit, hits: Sequence[SearchHit], lookup: SectionLookup | None
+) -> list[Unit]:
+    """Each run of numbered steps through ``hit``'s chunk, read across its whole section
+    (``section_runs``), as one ``PROCEDURE`` unit: a terse "what are the steps" question is
+    answered by the run, not by any one step."""
+    units: list[Unit] = []
+    for run in section_runs(hit, hits, lookup):
+        position = next(u.position for m, u in run if m.chunk.chunk_id == hit.chunk.chunk_id)
+        units.append(Unit("\n".join(u.text for _, u in run), UnitKind.PROCEDURE, position))
+    return units
+
+
+def readable_units(
+    hit: SearchHit, hits: Sequence[SearchHit], lookup: SectionLookup | None, whole: bool
+) -> list[Unit]:
+    """The units of a hit the reader reads: every quotable unit but a table's header row
+    (read with each row: it states no fact alone), and with ``whole`` each run of steps as
+    one unit too."""
+    single = [u for u in quotable_units(hit.chunk) if u.kind is not UnitKind.TABLE_HEADER]
+    return [*single, *procedure_units(hit, hits, lookup)] if whole else single
+
+
+def procedure_start(
+    best: ReadUnit, hits: Sequence[SearchHit], lookup: SectionLookup | None
+) -> tuple[SearchHit, Unit]:
+    """Where a procedure answer starts: a chosen step itself, or a ``PROCEDURE`` unit's first
+    step (in whichever chunk of the section holds it)."""
+    if best.unit.kind is UnitKind.PROCEDURE:
+        for run in section_runs(best.hit, hits, lookup):
+            if "\n".join(u.text for _, u in run) == best.unit.text:
+                return run[0]
+    return best.hit, best.unit
+
+
 def read_units(
-    reader: Reranker, question: str, hits: Sequence[SearchHit], settings: AnswerSettings
+    reader: Reranker,
+    question: str,
+    hits: Sequence[SearchHit],
+    settings: AnswerSettings,
+    lookup: SectionLookup | None = None,
 ) -> list[ReadUnit]:
     """Every quotable unit of the top hits, read by the reader, best value first."""
     top = sorted(hits, key=lambda h: (h.rank, -h.score))[: settings.reader_candidates]
@@ -77,8 +118,7 @@ def read_units(
         (i, h, u)
         for i, h in enumerate(top)
         if not is_reference_list(h.chunk)
-        for u in quotable_units(h.chunk)
-        if u.kind is not UnitKind.TABLE_HEADER  # read with each row: states no fact alone
+        for u in readable_units(h, hits, lookup, settings.reader_read_procedures)
     ]
     pairs = pairs[: settings.reader_max_units]
     if not pairs:
@@ -139,7 +179,7 @@ class ReaderAnswerer:
 
     def answer(self, question: str, hits: list[SearchHit], role: Role) -> Answer:
         """Answer from ``hits`` only, or abstain naming the closest in-scope documents."""
-        read = read_units(self.reader, question, hits, self.settings)
+        read = read_units(self.reader, question, hits, self.settings, self.section_lookup)
         ordered = hit_order(read, hits)
         evidence = support_evidence(read, hits)
         support = self.settings.support.probability(evidence) if read else 0.0
@@ -161,8 +201,9 @@ class ReaderAnswerer:
         """The quotes, the units quoted beside a procedure, and whether the quotes are one
         procedure's steps."""
         best = read[0]
-        if best.unit.kind is UnitKind.STEP:
-            steps = procedure_quotes(best.hit, best.unit, hits, self.section_lookup)
+        if best.unit.kind in (UnitKind.STEP, UnitKind.PROCEDURE):
+            start, unit = procedure_start(best, hits, self.section_lookup)
+            steps = procedure_quotes(start, unit, hits, self.section_lookup)
             if steps:
                 return steps, self._beside_steps(read, steps), True
         s = self.settings
@@ -170,6 +211,8 @@ class ReaderAnswerer:
         for r in read:
             if r.value < best.value - s.reader_unit_margin or len(taken) >= s.max_sentences:
                 break
+            if r.unit.kind is UnitKind.PROCEDURE:  # its steps are quoted one by one
+                continue
             chunks = {t.hit.chunk.chunk_id for t in taken}
             if r.hit.chunk.chunk_id not in chunks and len(chunks) >= s.max_sources:
                 continue
@@ -187,6 +230,6 @@ class ReaderAnswerer:
         for r in read[1:]:
             if r.value < floor or len(taken) >= s.procedure_extra_units:
                 break
-            if r.unit.kind is not UnitKind.STEP and r.hit.chunk.chunk_id not in in_steps:
+            if r.unit.kind not in _STEPS and r.hit.chunk.chunk_id not in in_steps:
                 taken.append(r)
         return by_chunk(taken)

@@ -36,6 +36,9 @@ class UnitKind(StrEnum):
     TABLE_HEADER = "table_header"
     """A table's header row: column names, no fact; read with every row under it."""
     HEADING = "heading"
+    PROCEDURE = "procedure"
+    """A whole run of numbered steps, read as one passage (never quoted as such: the answer
+    quotes its steps)."""
 
 
 @dataclass(frozen=True)
