@@ -50,7 +50,8 @@ def section_members(
         if h.chunk.version_key == primary.version_key
         and h.chunk.section_path == primary.section_path
     }
-    for chunk in lookup(primary) if lookup is not None else []:
+    # The lookup returns the siblings only; the primary may be a sibling itself (not retrieved).
+    for chunk in [primary, *(lookup(primary) if lookup is not None else [])]:
         members.setdefault(chunk.chunk_id, SearchHit(rank=0, chunk=chunk, score=0.0))
     return sorted(members.values(), key=lambda h: h.chunk.ordinal)
 
