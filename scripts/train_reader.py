@@ -117,6 +117,7 @@ def labelled_groups(args: argparse.Namespace, home: Path) -> list[Group]:
         args.golden_negatives,
         args.golden_positives,
         args.golden_negative_cap,
+        args.golden_procedures,
     )
 
 
@@ -199,6 +200,7 @@ def model_card(
             "golden_negatives": args.golden_negatives,
             "golden_positives": args.golden_positives,
             "golden_negative_cap": args.golden_negative_cap,
+            "golden_procedures": args.golden_procedures,
         },
         **results,
         "max_length": 256,
@@ -279,6 +281,11 @@ def parser() -> argparse.ArgumentParser:
         help="a passage is a golden negative at most this many times more than a positive (0: no cap; v7 had none)",
     )
     parser.add_argument("--golden-positives", type=int, default=2)
+    parser.add_argument(
+        "--golden-procedures",
+        action="store_true",
+        help="label runs of steps read whole too (reader_read_procedures; candidate v9)",
+    )
     parser.add_argument("--queries-per-chunk", type=int, default=3)
     parser.add_argument(
         "--missing-share", type=float, default=0.15, help="groups with the positive taken out"

@@ -44,9 +44,10 @@ from eval.golden_set import GoldenCase, load_golden
 from eval.metrics import normalise
 from scripts.reader.groups import Group, bucket
 from scripts.reader.unit_groups import UnitRef
-from services.answering.evidence import is_reference_list, quotable_units, unit_evidence
+from services.answering.evidence import is_reference_list, unit_evidence
+from services.answering.reader import readable_units
+from services.answering.safety import IndexSectionLookup, SectionLookup
 from services.answering.text import content_terms
-from services.answering.units import UnitKind
 from services.wiring import Components
 
 
@@ -57,11 +58,18 @@ class Candidate(UnitRef):
     rank: int = 0
 
 
-def _readable(hit: SearchHit) -> list[Candidate]:
+def readable_candidates(
+    hit: SearchHit,
+    hits: Sequence[SearchHit] = (),
+    lookup: SectionLookup | None = None,
+    procedures: bool = False,
+) -> list[Candidate]:
+    """What the answerer reads of ``hit`` (``reader.readable_units``), with its fused rank;
+    with ``procedures`` each run of steps read whole too."""
+    if is_reference_list(hit.chunk):
+        return []
     return [
-        Candidate(hit.chunk, u, hit.rank)
-        for u in quotable_units(hit.chunk)
-        if u.kind is not UnitKind.TABLE_HEADER and not is_reference_list(hit.chunk)
+        Candidate(hit.chunk, u, hit.rank) for u in readable_units(hit, hits, lookup, procedures)
     ]
 
 
@@ -119,10 +127,14 @@ def case_groups(
 class GoldenGroupBuilder:
     """Runs each question through the answer path up to the reader and labels the units."""
 
-    def __init__(self, components: Components, negatives: int, positives_per: int) -> None:
+    def __init__(
+        self, components: Components, negatives: int, positives_per: int, procedures: bool = False
+    ) -> None:
         self.components = components
         self.negatives = negatives
         self.positives_per = positives_per
+        self.procedures = procedures
+        self.lookup = IndexSectionLookup(components.index)
         self.current = [c.chunk for c in components.index.all_chunks() if c.current]
 
     def candidates(self, case: GoldenCase) -> list[Candidate] | None:
@@ -142,7 +154,9 @@ class GoldenGroupBuilder:
         tags = mentioned_assets(comp.db, case.site, case.question)
         usable, _ = applicable_hits(comp.db, case.site, tags, hits)
         top = sorted(usable, key=lambda h: (h.rank, -h.score))[: settings.reader_candidates]
-        cands = [c for h in top for c in _readable(h)]
+        cands = [
+            c for h in top for c in readable_candidates(h, usable, self.lookup, self.procedures)
+        ]
         return cands[: settings.reader_max_units]
 
     def groups(self, case: GoldenCase) -> list[Group]:
@@ -158,7 +172,7 @@ class GoldenGroupBuilder:
         """Answering units of relevant documents that retrieval did not bring to the reader."""
         docs = set(case.relevant_doc_ids)
         hits = [SearchHit(rank=99, chunk=c, score=0.0) for c in self.current if c.doc_id in docs]
-        return [c for h in hits for c in _readable(h) if _answers(case, c)]
+        return [c for h in hits for c in readable_candidates(h) if _answers(case, c)]
 
 
 def cap_negatives(groups: Sequence[Group], cap: int) -> list[Group]:
@@ -192,10 +206,12 @@ def golden_groups(
     negatives: int,
     positives_per: int,
     negative_cap: int = 0,
+    procedures: bool = False,
 ) -> list[Group]:
     """Every group of every case of the sets in ``paths`` (asset-count cases skipped), with
-    frequent negatives capped (``cap_negatives``)."""
-    builder = GoldenGroupBuilder(components, negatives, positives_per)
+    frequent negatives capped (``cap_negatives``); with ``procedures`` the runs of steps read
+    whole are candidates too (``AnswerSettings.reader_read_procedures``)."""
+    builder = GoldenGroupBuilder(components, negatives, positives_per, procedures)
     out: list[Group] = []
     for path in paths:
         for case in load_golden(path):

@@ -11,7 +11,7 @@ import pytest
 from core.models import Chunk
 from eval.golden_set import GoldenCase
 from scripts.reader.composite import composite_groups, join
-from scripts.reader.golden_groups import Candidate, cap_negatives, case_groups
+from scripts.reader.golden_groups import Candidate, cap_negatives, case_groups, readable_candidates
 from scripts.reader.groups import Group
 from scripts.reader.perturb import perturb
 from scripts.reader.preambles import with_opening
@@ -23,6 +23,7 @@ from scripts.reader.unit_groups import (
     unit_groups,
 )
 from services.answering.evidence import quotable_units
+from services.answering.units import UnitKind
 from tests.answer_fixtures import CIP, JAM_INTRO, JAM_PROC, TORQUE, WORK_ORDER
 from tests.answer_fixtures import hits as answer_hits
 
@@ -244,3 +245,21 @@ def test_an_all_negative_group_with_nothing_left_is_dropped() -> None:
     common = "Purpose | This procedure sets the minimum requirements."
     groups = [Group(f"q{i}?", [common], [0], "golden-none", f"n{i}") for i in range(4)]
     assert len(cap_negatives(groups, 2)) == 2
+
+
+def test_with_procedures_a_run_of_steps_read_whole_is_a_labelled_positive() -> None:
+    """``--golden-procedures``: the run read whole is a candidate, and a positive when it
+    holds the key fact in the relevant section, beside the step that holds it."""
+    found = answer_hits([JAM_PROC, CIP])
+    read = [c for h in found for c in readable_candidates(h, found, None, procedures=True)]
+    whole = [c for c in read if c.unit.kind is UnitKind.PROCEDURE]
+    assert len(whole) == 1 and whole[0].unit.text.startswith("1. Press the E-STOP")
+    assert not any(c.unit.kind is UnitKind.PROCEDURE for h in found for c in readable_candidates(h))
+    case = _case(
+        True,
+        question="what are the steps to clear a jam on filler 2?",
+        relevant=[{"doc_id": "BRK-SOP-012"}],
+        must_include=["MCC-2-04"],
+    )
+    positives = [g.passages[0] for g in case_groups(case, read, lambda: [], 7, 2)]
+    assert positives == [read[1].passage, whole[0].passage]  # step 2, then the whole run
