@@ -18,6 +18,11 @@ every unit of the top ``reader_candidates`` hits, then:
    most ``procedure_extra_units`` units from outside the procedure within the same margin (the
    target value in a table, a limit given in another section).
 
+With ``reader_read_procedures`` (off by default; ``eval/calibration/procedure_units_v1.md``)
+each run of numbered steps through a hit's chunk, taken across its whole section, is read as
+one more unit too; it competes in 1. and 2., and when it wins, 3. quotes its steps from the
+first one.
+
 No word lists or question-shape rules decide anything here; two structural rules: a
 References / See also list is named in citations but never read as an answer
 (``evidence.is_reference_list``), and a table's header row is read only with each row under
@@ -201,7 +206,7 @@ class ReaderAnswerer:
         """The quotes, the units quoted beside a procedure, and whether the quotes are one
         procedure's steps."""
         best = read[0]
-        if best.unit.kind in (UnitKind.STEP, UnitKind.PROCEDURE):
+        if best.unit.kind in _STEPS:
             start, unit = procedure_start(best, hits, self.section_lookup)
             steps = procedure_quotes(start, unit, hits, self.section_lookup)
             if steps:
