@@ -80,6 +80,11 @@ def procedure_quotes(
     return quotes
 
 
+def run_text(run: Sequence[tuple[SearchHit, Unit]]) -> str:
+    """A run of steps as one passage: its steps' texts, one per line."""
+    return "\n".join(u.text for _, u in run)
+
+
 def section_runs(
     hit: SearchHit, hits: Sequence[SearchHit], lookup: SectionLookup | None
 ) -> list[list[tuple[SearchHit, Unit]]]:

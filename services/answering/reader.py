@@ -45,7 +45,7 @@ from core.settings import AnswerSettings
 from core.support import SupportEvidence
 from services.answering.compose import Quote, abstention, compose, without_notices
 from services.answering.evidence import is_reference_list, quotable_units
-from services.answering.procedure import procedure_quotes, section_runs
+from services.answering.procedure import procedure_quotes, run_text, section_runs
 from services.answering.safety import SectionLookup, collect_notices
 from services.answering.units import Unit, UnitKind
 
@@ -84,7 +84,7 @@ def procedure_units(
     units: list[Unit] = []
     for run in section_runs(hit, hits, lookup):
         position = next(u.position for m, u in run if m.chunk.chunk_id == hit.chunk.chunk_id)
-        units.append(Unit("\n".join(u.text for _, u in run), UnitKind.PROCEDURE, position))
+        units.append(Unit(run_text(run), UnitKind.PROCEDURE, position))
     return units
 
 
@@ -95,7 +95,9 @@ def readable_units(
     (read with each row: it states no fact alone), and with ``whole`` each run of steps as
     one unit too."""
     single = [u for u in quotable_units(hit.chunk) if u.kind is not UnitKind.TABLE_HEADER]
-    return [*single, *procedure_units(hit, hits, lookup)] if whole else single
+    if not whole or not any(u.kind is UnitKind.STEP for u in single):
+        return single  # a run read whole must hold a step of this chunk: no section lookup
+    return [*single, *procedure_units(hit, hits, lookup)]
 
 
 def procedure_start(
@@ -105,7 +107,7 @@ def procedure_start(
     step (in whichever chunk of the section holds it)."""
     if best.unit.kind is UnitKind.PROCEDURE:
         for run in section_runs(best.hit, hits, lookup):
-            if "\n".join(u.text for _, u in run) == best.unit.text:
+            if run_text(run) == best.unit.text:
                 return run[0]
     return best.hit, best.unit
 
