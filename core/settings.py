@@ -187,7 +187,7 @@ class AnswerSettings(BaseModel):
     prompt_version: str = "v1"
     max_question_chars: int = 2000
     reader_threshold: float = Field(
-        default=0.675,
+        default=0.625,
         ge=0.0,
         le=1.0,
         description="Abstain when the support score (see ``support``) is below",
@@ -201,13 +201,13 @@ class AnswerSettings(BaseModel):
         default=64, ge=1, le=200, description="Units of those hits the reader reads, at most"
     )
     reader_read_procedures: bool = Field(
-        default=False,
+        default=True,
         description="Also read each run of numbered steps as one passage, so that a terse "
         "'what are the steps' question can be answered by a procedure whose single steps "
         "each score low",
     )
     reader_rank_prior: float = Field(
-        default=2.0,
+        default=1.0,
         ge=0.0,
         description="A unit's value is its reader logit minus this times ln(1 + its hit's "
         "fused position): the retriever's order breaks the reader's near-ties",

@@ -27,9 +27,9 @@ class SupportEvidence(BaseModel):
 class SupportModel(BaseModel):
     """A logistic model over :class:`SupportEvidence`; its probability is the support score."""
 
-    reader_weight: float = 0.5857
-    similarity_weight: float = 8.1007
-    bias: float = -0.9673
+    reader_weight: float = 0.7891
+    similarity_weight: float = 3.2714
+    bias: float = -0.9067
 
     @classmethod
     def reader_only(cls) -> SupportModel:

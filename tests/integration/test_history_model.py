@@ -74,14 +74,31 @@ def test_counts_come_from_the_rows_the_question_is_about(
     assert {c.row for c in answer.citations if c.row is not None} == set(rows)
 
 
-def test_a_schedule_question_is_answered_from_the_documents(
-    corpus: tuple[Path, Components],
-) -> None:
+SCHEDULE_QUESTION = "How often should the P-302 seal pot pressure be checked?"
+
+
+def test_a_schedule_question_goes_to_the_documents(corpus: tuple[Path, Components]) -> None:
     _, components = corpus
-    question = "How often should the P-302 seal pot pressure be checked?"
-    answer = ask(components, question, "dunmore", "technician", today=TODAY).answer
-    assert answer.history is None and not answer.abstained
+    answer = ask(components, SCHEDULE_QUESTION, "dunmore", "technician", today=TODAY).answer
+    assert answer.history is None, answer.answer
     assert answer.assets == ["P-302"]
+    # answered, it cites the pump SOP; refused, it names the SOP as the closest document
+    cited = [c.doc_id for c in answer.citations]
+    assert cited[:1] == ["DUN-SOP-020"] or "(DUN-SOP-020, " in answer.answer, answer.answer
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss of reader v7 (shipped by eval/calibration/reader_choice_v1.md): the "
+    "frequency is only in the section heading 'Seal checks (each shift)'; v7's best unit scores "
+    "logit -4.4, support 0.08, so it abstains naming DUN-SOP-020 (v5 answered it on the "
+    "embedder's cosine); strict, so a reader that answers it turns this red",
+)
+def test_the_schedule_question_is_answered(corpus: tuple[Path, Components]) -> None:
+    _, components = corpus
+    answer = ask(components, SCHEDULE_QUESTION, "dunmore", "technician", today=TODAY).answer
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].doc_id == "DUN-SOP-020", answer.answer
 
 
 def test_no_row_in_a_period_the_export_covers_is_a_count_of_zero(
