@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from core.answers import Answer
 from services.ask import ask
 from services.wiring import Components, build
 from tests.conftest import SAMPLE_DOCS
@@ -74,12 +75,16 @@ def test_counts_come_from_the_rows_the_question_is_about(
     assert {c.row for c in answer.citations if c.row is not None} == set(rows)
 
 
-SCHEDULE_QUESTION = "How often should the P-302 seal pot pressure be checked?"
-
-
-def test_a_schedule_question_goes_to_the_documents(corpus: tuple[Path, Components]) -> None:
+@pytest.fixture(scope="module")
+def schedule_answer(corpus: tuple[Path, Components]) -> Answer:
+    """One answer to a schedule question, shared by its routing and its answer tests."""
     _, components = corpus
-    answer = ask(components, SCHEDULE_QUESTION, "dunmore", "technician", today=TODAY).answer
+    question = "How often should the P-302 seal pot pressure be checked?"
+    return ask(components, question, "dunmore", "technician", today=TODAY).answer
+
+
+def test_a_schedule_question_goes_to_the_documents(schedule_answer: Answer) -> None:
+    answer = schedule_answer
     assert answer.history is None, answer.answer
     assert answer.assets == ["P-302"]
     # answered, it cites the pump SOP; refused, it names the SOP as the closest document
@@ -94,9 +99,8 @@ def test_a_schedule_question_goes_to_the_documents(corpus: tuple[Path, Component
     "logit -4.4, support 0.08, so it abstains naming DUN-SOP-020 (v5 answered it on the "
     "embedder's cosine); strict, so a reader that answers it turns this red",
 )
-def test_the_schedule_question_is_answered(corpus: tuple[Path, Components]) -> None:
-    _, components = corpus
-    answer = ask(components, SCHEDULE_QUESTION, "dunmore", "technician", today=TODAY).answer
+def test_the_schedule_question_is_answered(schedule_answer: Answer) -> None:
+    answer = schedule_answer
     assert not answer.abstained, answer.answer
     assert answer.citations[0].doc_id == "DUN-SOP-020", answer.answer
 
