@@ -118,6 +118,7 @@ def labelled_groups(args: argparse.Namespace, home: Path) -> list[Group]:
         args.golden_positives,
         args.golden_negative_cap,
         args.golden_procedures,
+        args.golden_procedure_steps,
     )
 
 
@@ -201,6 +202,7 @@ def model_card(
             "golden_positives": args.golden_positives,
             "golden_negative_cap": args.golden_negative_cap,
             "golden_procedures": args.golden_procedures,
+            "golden_procedure_steps": args.golden_procedure_steps,
         },
         **results,
         "max_length": 256,
@@ -285,6 +287,14 @@ def parser() -> argparse.ArgumentParser:
         "--golden-procedures",
         action="store_true",
         help="label runs of steps read whole too (reader_read_procedures; candidate v9)",
+    )
+    parser.add_argument(
+        "--golden-procedure-steps",
+        type=int,
+        default=1,
+        help="with --golden-procedures, a run read whole is a positive only when key facts lie"
+        " on at least this many of its lines (1: any key fact, as v9 and v11;"
+        " eval/calibration/reader_v11.md)",
     )
     parser.add_argument("--queries-per-chunk", type=int, default=3)
     parser.add_argument(

@@ -36,6 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from core.answers import SearchHit
@@ -48,6 +49,7 @@ from services.answering.evidence import is_reference_list, unit_evidence
 from services.answering.reader import readable_units
 from services.answering.safety import IndexSectionLookup, SectionLookup
 from services.answering.text import content_terms
+from services.answering.units import UnitKind
 from services.wiring import Components
 
 
@@ -83,11 +85,19 @@ def _in_relevant_section(case: GoldenCase, chunk: Chunk) -> bool:
     return False
 
 
-def _answers(case: GoldenCase, cand: Candidate) -> bool:
+def _answers(case: GoldenCase, cand: Candidate, run_steps: int = 1) -> bool:
+    """True when ``cand`` holds a key fact in a relevant section; a run of steps read whole
+    must hold key facts on at least ``run_steps`` of its lines (a question about the
+    procedure, not about one line of it: reader_v11.md saw long runs rewarded otherwise)."""
     unit = cand.unit
     text = normalise(f"{unit.header}\n{unit.text}" if unit.header else unit.text)
-    facts = [normalise(f) for f in case.must_include]
-    return _in_relevant_section(case, cand.chunk) and any(f and f in text for f in facts)
+    facts = [normalise(f) for f in case.must_include if normalise(f)]
+    if not _in_relevant_section(case, cand.chunk) or not any(f in text for f in facts):
+        return False
+    if unit.kind is not UnitKind.PROCEDURE or run_steps <= 1:
+        return True
+    lines = [normalise(line) for line in unit.text.splitlines()]
+    return sum(any(f in line for f in facts) for line in lines) >= run_steps
 
 
 def _by_overlap(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
@@ -105,17 +115,19 @@ def case_groups(
     unread: Callable[[], list[Candidate]],
     negatives: int,
     positives_per: int,
+    run_steps: int = 1,
 ) -> list[Group]:
     """Label what the answerer reads for ``case``: answering units first of their groups,
     everything read for an unanswerable question negative (see the module docstring).
-    ``unread`` gives the answering units retrieval missed, asked for only when none was read."""
+    ``unread`` gives the answering units retrieval missed, asked for only when none was read;
+    ``run_steps`` is :func:`_answers`'s bar for a run of steps read whole."""
     key = f"golden:{case.id}"
     if not case.answerable:
         picked = [c.passage for c in _by_overlap(case.question, cands)[: negatives + 1]]
         if len(picked) < 2:
             return []
         return [Group(case.question, picked, [0] * len(picked), "golden-none", key)]
-    positives = [c for c in cands if _answers(case, c)] or unread()
+    positives = [c for c in cands if _answers(case, c, run_steps)] or unread()
     others = [c for c in cands if not _in_relevant_section(case, c.chunk)]
     negs = [c.passage for c in _by_overlap(case.question, others)[:negatives]]
     return [
@@ -128,12 +140,18 @@ class GoldenGroupBuilder:
     """Runs each question through the answer path up to the reader and labels the units."""
 
     def __init__(
-        self, components: Components, negatives: int, positives_per: int, procedures: bool = False
+        self,
+        components: Components,
+        negatives: int,
+        positives_per: int,
+        procedures: bool = False,
+        run_steps: int = 1,
     ) -> None:
         self.components = components
         self.negatives = negatives
         self.positives_per = positives_per
         self.procedures = procedures
+        self.run_steps = run_steps
         self.lookup = IndexSectionLookup(components.index)
         self.current = [c.chunk for c in components.index.all_chunks() if c.current]
 
@@ -164,9 +182,8 @@ class GoldenGroupBuilder:
         cands = self.candidates(case)
         if cands is None:
             return []
-        return case_groups(
-            case, cands, lambda: self._unread_positives(case), self.negatives, self.positives_per
-        )
+        unread = partial(self._unread_positives, case)
+        return case_groups(case, cands, unread, self.negatives, self.positives_per, self.run_steps)
 
     def _unread_positives(self, case: GoldenCase) -> list[Candidate]:
         """Answering units of relevant documents that retrieval did not bring to the reader."""
@@ -207,11 +224,13 @@ def golden_groups(
     positives_per: int,
     negative_cap: int = 0,
     procedures: bool = False,
+    run_steps: int = 1,
 ) -> list[Group]:
     """Every group of every case of the sets in ``paths`` (asset-count cases skipped), with
     frequent negatives capped (``cap_negatives``); with ``procedures`` the runs of steps read
-    whole are candidates too (``AnswerSettings.reader_read_procedures``)."""
-    builder = GoldenGroupBuilder(components, negatives, positives_per, procedures)
+    whole are candidates too (``AnswerSettings.reader_read_procedures``), positives when they
+    hold key facts on ``run_steps`` lines."""
+    builder = GoldenGroupBuilder(components, negatives, positives_per, procedures, run_steps)
     out: list[Group] = []
     for path in paths:
         for case in load_golden(path):

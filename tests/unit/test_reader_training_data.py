@@ -263,3 +263,26 @@ def test_with_procedures_a_run_of_steps_read_whole_is_a_labelled_positive() -> N
     )
     positives = [g.passages[0] for g in case_groups(case, read, lambda: [], 7, 2)]
     assert positives == [read[1].passage, whole[0].passage]  # step 2, then the whole run
+
+
+def test_a_run_read_whole_needs_key_facts_on_run_steps_lines_to_be_a_positive() -> None:
+    """``--golden-procedure-steps 2``: a question about one line of a procedure does not make
+    the whole run a positive (reader_v11.md); a question about the procedure still does."""
+    found = answer_hits([JAM_PROC, CIP])
+    read = [c for h in found for c in readable_candidates(h, found, None, procedures=True)]
+    whole = next(c.passage for c in read if c.unit.kind is UnitKind.PROCEDURE)
+
+    def groups(facts: list[str], run_steps: int) -> list[Group]:
+        case = _case(
+            True,
+            question="what are the steps to clear a jam on filler 2?",
+            relevant=[{"doc_id": "BRK-SOP-012"}],
+            must_include=facts,
+        )
+        return case_groups(case, read, lambda: [], 7, 3, run_steps)
+
+    assert whole in [g.passages[0] for g in groups(["MCC-2-04"], 1)]
+    one_line = groups(["MCC-2-04"], 2)
+    assert one_line and all(whole not in g.passages for g in one_line)  # step 2 stays; no label
+    both = groups(["MCC-2-04", "cut-resistant gloves"], 2)
+    assert whole in [g.passages[0] for g in both]
