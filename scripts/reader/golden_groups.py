@@ -91,7 +91,7 @@ def _answers(case: GoldenCase, cand: Candidate, run_steps: int = 1) -> bool:
     procedure, not about one line of it: reader_v11.md saw long runs rewarded otherwise)."""
     unit = cand.unit
     text = normalise(f"{unit.header}\n{unit.text}" if unit.header else unit.text)
-    facts = [normalise(f) for f in case.must_include if normalise(f)]
+    facts = [f for f in map(normalise, case.must_include) if f]
     if not _in_relevant_section(case, cand.chunk) or not any(f in text for f in facts):
         return False
     if unit.kind is not UnitKind.PROCEDURE or run_steps <= 1:
