@@ -128,7 +128,7 @@ def build_pairs(home: Path, golden: Sequence[Path]) -> list[PairCase]:
         for c in load_golden(path):
             docs = c.relevant_doc_ids if c.kind is CaseKind.ANSWERABLE else []
             asked.append((path.stem, c.id, c.question, c.site, c.role.value, c.answerable, docs))
-    cases = []
+    cases: list[PairCase] = []
     for set_, id_, question, site, role, ok, docs in asked:
         recorder.last = None
         ask(components, question, site, role, user="judge", answerer=recorder)
@@ -217,6 +217,36 @@ class Verdict(BaseModel):
     acceptance: dict[str, float]
 
 
+def _weights(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The support logistic fitted by ``eval.fit_support``: (reader, cosine, bias)."""
+    fitted = fit(x, y.astype(float))
+    return np.asarray([fitted.reader_weight, fitted.similarity_weight, fitted.bias])
+
+
+def _loso(x: np.ndarray, y: np.ndarray, sets: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Held-out supports; counts (capped row, uncapped row) of answered, answerable, refused,
+    unanswerable; whether every fold's cap was feasible."""
+    acc = sets == "accept"
+    held = np.zeros(len(y))
+    counts = np.zeros((2, 4))
+    feasible = True
+    for name in sorted(set(sets[~acc].tolist())):
+        train, test = (~acc) & (sets != name), sets == name
+        w = _weights(x[train], y[train])
+        held[test] = support(x[test], w)
+        t, cap, floor = _thresholds(x, y, acc, train, w)
+        feasible &= cap > floor
+        p, yt = held[test], y[test]
+        for row, threshold in enumerate((min(t, cap), t)):
+            counts[row] += [
+                (p[yt] >= threshold).sum(),
+                yt.sum(),
+                (p[~yt] < threshold).sum(),
+                (~yt).sum(),
+            ]
+    return held, counts, feasible
+
+
 def judge(
     cases: Sequence[PairCase],
     logits: dict[str, list[float]],
@@ -227,42 +257,24 @@ def judge(
     y = np.asarray([c.answerable for c in cases])
     sets = np.asarray([c.set for c in cases])
     acc = sets == "accept"
-    names = sorted(set(sets[~acc].tolist()))
-    held = np.zeros(len(cases))
-    counts = np.zeros((2, 4))  # capped / uncapped: answered, answerable, refused, unanswerable
-    feasible = True
-    for name in names:
-        train, test = (~acc) & (sets != name), sets == name
-        fitted = fit(x[train], y[train].astype(float))
-        w = np.asarray([fitted.reader_weight, fitted.similarity_weight, fitted.bias])
-        held[test] = support(x[test], w)
-        t, cap, floor = _thresholds(x, y, acc, train, w)
-        feasible &= cap > floor
-        for row, threshold in enumerate((min(t, cap), t)):
-            p, yt = held[test], y[test]
-            counts[row] += [
-                (p[yt] >= threshold).sum(),
-                yt.sum(),
-                (p[~yt] < threshold).sum(),
-                (~yt).sum(),
-            ]
-    fitted = fit(x[~acc], y[~acc].astype(float))
-    w = np.asarray([fitted.reader_weight, fitted.similarity_weight, fitted.bias])
+    held, counts, feasible = _loso(x, y, sets)
+    w = _weights(x[~acc], y[~acc])
     t, cap, _ = _thresholds(x, y, acc, ~acc, w)
-    answerable = (~acc) & y
-    right = [d in cases[i].relevant_docs for i, d in enumerate(docs) if answerable[i]]
+    right = [d in cases[i].relevant_docs for i, d in enumerate(docs) if y[i] and not acc[i]]
     full = support(x, w)
     return Verdict(
         loso_auc=auc(held[~acc & y].tolist(), held[~acc & ~y].tolist()) or 0.0,
         document_right=round(float(np.mean(right)), 3),
         answered=round(counts[0, 0] / counts[0, 1], 3),
         refused=round(counts[0, 2] / counts[0, 3], 3),
-        cap_feasible=bool(feasible),
+        cap_feasible=feasible,
         answered_uncapped=round(counts[1, 0] / counts[1, 1], 3),
         refused_uncapped=round(counts[1, 2] / counts[1, 3], 3),
         weights=[round(float(v), 4) for v in w],
         threshold=round(min(t, cap), 3),
-        acceptance={cases[i].question: round(float(full[i]), 3) for i in np.flatnonzero(acc)},
+        acceptance={
+            cases[i].question: round(float(full[i]), 3) for i in np.flatnonzero(acc).tolist()
+        },
     )
 
 
