@@ -119,6 +119,7 @@ def labelled_groups(args: argparse.Namespace, home: Path) -> list[Group]:
         args.golden_negative_cap,
         args.golden_procedures,
         args.golden_procedure_steps,
+        args.golden_exclude,
     )
 
 
@@ -203,6 +204,7 @@ def model_card(
             "golden_negative_cap": args.golden_negative_cap,
             "golden_procedures": args.golden_procedures,
             "golden_procedure_steps": args.golden_procedure_steps,
+            "golden_exclude": sorted(args.golden_exclude),
         },
         **results,
         "max_length": 256,
@@ -295,6 +297,14 @@ def parser() -> argparse.ArgumentParser:
         help="with --golden-procedures, a run read whole is a positive only when key facts lie"
         " on at least this many of its lines (1: any key fact, as v9 and v11;"
         " eval/calibration/reader_v11.md)",
+    )
+    parser.add_argument(
+        "--golden-exclude",
+        nargs="*",
+        default=[],
+        metavar="ID",
+        help="question ids of the --golden sets not to learn from (the acceptance tests' twins"
+        " in eval/calibration/reader_v13.md); an id in no set is an error",
     )
     parser.add_argument("--queries-per-chunk", type=int, default=3)
     parser.add_argument(

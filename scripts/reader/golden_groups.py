@@ -33,7 +33,7 @@ of terse safety questions, which came from the support weights).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -217,6 +217,18 @@ def cap_negatives(groups: Sequence[Group], cap: int) -> list[Group]:
     return out
 
 
+def training_cases(paths: Sequence[Path], exclude: Collection[str] = ()) -> list[GoldenCase]:
+    """The cases of ``paths`` a reader learns from: asset-count cases and the ids in ``exclude``
+    left out (questions kept unseen, e.g. twins of the acceptance tests' questions). An id of
+    ``exclude`` that no set holds is an error: a typo must not train on what it meant to keep
+    out."""
+    cases = [case for path in paths for case in load_golden(path)]
+    unknown = set(exclude) - {case.id for case in cases}
+    if unknown:
+        raise ValueError(f"excluded ids in no given set: {', '.join(sorted(unknown))}")
+    return [c for c in cases if c.expected_count is None and c.id not in set(exclude)]
+
+
 def golden_groups(
     components: Components,
     paths: Sequence[Path],
@@ -225,15 +237,14 @@ def golden_groups(
     negative_cap: int = 0,
     procedures: bool = False,
     run_steps: int = 1,
+    exclude: Collection[str] = (),
 ) -> list[Group]:
-    """Every group of every case of the sets in ``paths`` (asset-count cases skipped), with
+    """Every group of every training case of the sets in ``paths`` (``training_cases``), with
     frequent negatives capped (``cap_negatives``); with ``procedures`` the runs of steps read
     whole are candidates too (``AnswerSettings.reader_read_procedures``), positives when they
     hold key facts on ``run_steps`` lines."""
     builder = GoldenGroupBuilder(components, negatives, positives_per, procedures, run_steps)
     out: list[Group] = []
-    for path in paths:
-        for case in load_golden(path):
-            if case.expected_count is None:
-                out.extend(builder.groups(case))
+    for case in training_cases(paths, exclude):
+        out.extend(builder.groups(case))
     return cap_negatives(out, negative_cap)

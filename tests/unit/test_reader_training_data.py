@@ -11,7 +11,13 @@ import pytest
 from core.models import Chunk
 from eval.golden_set import GoldenCase
 from scripts.reader.composite import composite_groups, join
-from scripts.reader.golden_groups import Candidate, cap_negatives, case_groups, readable_candidates
+from scripts.reader.golden_groups import (
+    Candidate,
+    cap_negatives,
+    case_groups,
+    readable_candidates,
+    training_cases,
+)
 from scripts.reader.groups import Group
 from scripts.reader.perturb import perturb
 from scripts.reader.preambles import with_opening
@@ -286,3 +292,32 @@ def test_a_run_read_whole_needs_key_facts_on_run_steps_lines_to_be_a_positive() 
     assert one_line and all(whole not in g.passages for g in one_line)  # step 2 stays; no label
     both = groups(["MCC-2-04", "cut-resistant gloves"], 2)
     assert whole in [g.passages[0] for g in both]
+
+
+def _golden(path: Path, ids: list[str]) -> Path:
+    lines = [
+        json.dumps(
+            {
+                "id": i,
+                "question": f"Steps for {i}?",
+                "site": "brookfield",
+                "role": "operator",
+                "answerable": False,
+                "notes": "unanswerable: test",
+            }
+        )
+        for i in ids
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_excluded_questions_are_not_learnt_from_and_an_unknown_id_is_an_error(
+    tmp_path: Path,
+) -> None:
+    one = _golden(tmp_path / "one.jsonl", ["a1", "a2"])
+    two = _golden(tmp_path / "two.jsonl", ["b1"])
+    assert [c.id for c in training_cases([one, two])] == ["a1", "a2", "b1"]
+    assert [c.id for c in training_cases([one, two], {"a2"})] == ["a1", "b1"]
+    with pytest.raises(ValueError, match="a3"):
+        training_cases([one, two], {"a2", "a3"})
