@@ -223,10 +223,11 @@ def training_cases(paths: Sequence[Path], exclude: Collection[str] = ()) -> list
     ``exclude`` that no set holds is an error: a typo must not train on what it meant to keep
     out."""
     cases = [case for path in paths for case in load_golden(path)]
-    unknown = set(exclude) - {case.id for case in cases}
+    left_out = set(exclude)
+    unknown = left_out - {case.id for case in cases}
     if unknown:
         raise ValueError(f"excluded ids in no given set: {', '.join(sorted(unknown))}")
-    return [c for c in cases if c.expected_count is None and c.id not in set(exclude)]
+    return [c for c in cases if c.expected_count is None and c.id not in left_out]
 
 
 def golden_groups(
