@@ -13,8 +13,8 @@ PPE"), a cross-reference line that starts with a document id ("- CAL-SOP-002 PPE
 and a scope statement ("Defines minimum PPE at the plant..."). They say where protection is
 described, not what to do.
 
-Notices are returned verbatim (only surrounding whitespace stripped), in text order, without
-duplicates. The rules are a plain keyword table on purpose: auditable by a safety officer,
+Notices are returned verbatim (only surrounding whitespace stripped, and a line wrapped in the
+source joined to its rest with one space), in text order, without duplicates. The rules are a plain keyword table on purpose: auditable by a safety officer,
 deterministic, and cheap enough to run on every chunk at ingestion time. The table is narrow on
 purpose: a notice block that flags every sentence mentioning caustic or isolation teaches
 operators to skip it; hazards are flagged by the words that name a hazard or a protection.
@@ -91,16 +91,42 @@ def _sentences(line: str) -> list[str]:
     return sentences
 
 
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` is the wrapped rest of ``previous`` (text extracted from a PDF keeps
+    the page's line breaks): the previous line ends no sentence and this one opens in lower
+    case, which no new sentence, item, heading or table row does."""
+    return (
+        bool(previous)
+        and bool(line)
+        and line[0].islower()
+        and previous[-1] not in ".!?:;"
+        and not TABLE_LINE.match(previous)
+    )
+
+
+def logical_lines(text: str) -> list[str]:
+    """The stripped lines of ``text`` with wrapped continuations joined by one space."""
+    lines: list[str] = []
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
+        if lines and _continues(lines[-1], line):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    return lines
+
+
 def detect_safety_notices(text: str) -> tuple[str, ...]:
     """Return the safety-critical lines and sentences of ``text``, in order, deduplicated.
 
     A line that starts with a signal word is returned whole; otherwise each sentence of the
     line is tested on its own (table header rows, references and scope statements excepted).
+    A line wrapped in the source ("... points to the solid-state relay or" / "fuse in HC-2.")
+    is read as one (:func:`logical_lines`), so that a notice is never cut mid-sentence.
     """
     found: dict[str, None] = {}
     in_table = False
-    for raw_line in text.splitlines():
-        line = raw_line.strip()
+    for line in logical_lines(text):
         if not line:
             in_table = False
             continue

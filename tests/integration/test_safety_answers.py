@@ -80,3 +80,23 @@ def test_notices_are_not_table_headers_references_or_scope_statements(
             assert not re.match(r"^[\s\-*]*[A-Z]{2,5}-[A-Z]{2,5}-\d+", notice), notice
             assert not notice.lower().startswith("defines"), notice
             assert notice not in {"Task | Extra PPE", "Task | PPE"}, notice
+
+
+def test_a_warning_wrapped_over_pdf_lines_is_shown_whole(components: Components) -> None:
+    # CAL-MAN-VX65 is a PDF: its CAUTION runs over two lines of the page. Read line by line,
+    # the notice stopped at "relay or", and the answer's body quoted "fuse in HC-2." alone.
+    answer = ask(
+        components,
+        "EXT-2 zone 3 showing A09 heater current low - how do I check and change the heater band?",
+        "calder",
+        "technician",
+        user="safety-test",
+    ).answer
+    assert not answer.abstained, answer.answer
+    whole = (
+        "CAUTION: A heater current low alarm (A09) with a normal band resistance points to the "
+        "solid-state relay or fuse in HC-2."
+    )
+    assert whole in answer.safety_notices, answer.safety_notices
+    assert all(not n.endswith(" or") for n in answer.safety_notices), answer.safety_notices
+    assert "\nfuse in HC-2. [" not in answer.answer, answer.answer

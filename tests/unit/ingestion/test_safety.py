@@ -93,3 +93,45 @@ def test_whole_line_after_signal_word_and_order_and_dedup() -> None:
 
 def test_empty_text() -> None:
     assert detect_safety_notices("") == ()
+
+
+def test_a_notice_wrapped_over_lines_is_read_whole() -> None:
+    # PDF text keeps the page's line breaks (CAL-MAN-VX65 section 3, as extracted).
+    text = (
+        "CAUTION: A heater current low alarm (A09) with a normal band resistance points to the\n"
+        "solid-state relay or fuse in HC-2.\n"
+        "Before work on the barrel, apply lockout at Q20-0 and wait for the\n"
+        "barrel to cool below 60 °C. Then open HC-2.\n"
+    )
+    assert detect_safety_notices(text) == (
+        "CAUTION: A heater current low alarm (A09) with a normal band resistance points to the "
+        "solid-state relay or fuse in HC-2.",
+        "Before work on the barrel, apply lockout at Q20-0 and wait for the barrel to cool below "
+        "60 °C.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the notice ended its sentence: the next line is not its rest
+        (
+            "WARNING: Hot surface.\nkeep hearing protection on",
+            ("WARNING: Hot surface.", "keep hearing protection on"),
+        ),
+        # a new sentence opens in capitals
+        (
+            "WARNING: hot surfaces\nWear PPE in hall 2",
+            ("WARNING: hot surfaces", "Wear PPE in hall 2"),
+        ),
+        # a table row is not wrapped prose
+        (
+            "Task | Extra PPE\n---|---\nCharging | Face shield\nhearing protection in hall 2",
+            ("Charging | Face shield", "hearing protection in hall 2"),
+        ),
+    ],
+)
+def test_a_line_that_starts_something_new_is_not_joined(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    assert detect_safety_notices(text) == expected
