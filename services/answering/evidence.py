@@ -42,12 +42,25 @@ def text_terms(text: str) -> frozenset[str]:
     return frozenset(term_set(text))
 
 
+def _bare(text: str) -> str:
+    return " ".join(text.split()).rstrip(" .:—-").lower()
+
+
 def quotable_units(chunk: Chunk) -> list[Unit]:
-    """The chunk's units that may be quoted: no headings, nothing redacted, not a lone word."""
+    """The chunk's units that may be quoted: no headings, nothing redacted, not a lone word.
+
+    A heading is a Markdown heading line, or a line that repeats the chunk's own section
+    heading (plain text and PDFs keep heading lines in the body: "(d) Application of
+    control."); it names a topic and states no fact, and citations show it anyway.
+    """
+    own = _bare(chunk.section_path[-1]) if chunk.section_path else None
     return [
         u
         for u in split_units(chunk_body(chunk))
-        if u.kind is not UnitKind.HEADING and PLACEHOLDER not in u.text and len(u.text) > 3
+        if u.kind is not UnitKind.HEADING
+        and PLACEHOLDER not in u.text
+        and len(u.text) > 3
+        and _bare(u.text) != own
     ]
 
 

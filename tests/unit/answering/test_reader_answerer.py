@@ -85,6 +85,35 @@ def test_a_table_row_is_quoted_with_its_header_row_and_not_its_neighbours() -> N
     assert (got.citations[0].page, got.citations[0].doc_type) == (14, "manual")
 
 
+def test_a_line_repeating_the_sections_heading_is_never_quoted() -> None:
+    """Plain text and PDFs keep heading lines in the body; such a line names a topic and states
+    no fact (an OSHA appendix answer used to be its heading alone, shown as a safety notice)."""
+    title = "OSHA 1910.147"
+    control = chunk(
+        "osha-d",
+        f"{title} — (d) Application of control\n(d) Application of control. The established "
+        "procedures shall cover the following elements in sequence.",
+        doc_id="OSHA",
+        title=title,
+        section=("(d) Application of control",),
+    )
+    texts = [u.text for u in quotable_units(control)]
+    assert texts == ["The established procedures shall cover the following elements in sequence."]
+    heading_only = chunk(
+        "osha-app",
+        f"{title} — Appendix A: Typical Minimal Lockout Procedure\n"
+        "Appendix A: Typical Minimal Lockout Procedure",
+        doc_id="OSHA",
+        title=title,
+        section=("Appendix A: Typical Minimal Lockout Procedure",),
+    )
+    assert quotable_units(heading_only) == []
+    got = ReaderAnswerer(
+        OverlapReader(), AnswerSettings(reader_threshold=0.0, support=SupportModel.reader_only())
+    ).answer("Typical minimal lockout procedure?", hits([heading_only]), Role.OPERATOR)
+    assert got.abstained, got.answer
+
+
 def test_a_header_row_is_read_only_with_its_rows_never_alone() -> None:
     """Column names state no fact: a question sharing every header word but matching no row
     finds nothing to quote in the table; the rows are read (and quoted) under the header."""
