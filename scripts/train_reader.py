@@ -111,6 +111,11 @@ def labelled_groups(args: argparse.Namespace, home: Path) -> list[Group]:
     from services.wiring import build
 
     components = build(Settings(home=home))
+    miner = None
+    if args.golden_mine_with is not None:
+        from retrieval.adapters.reader_onnx import ReaderOnnxReranker
+
+        miner = ReaderOnnxReranker(args.golden_mine_with)
     return golden_groups(
         components,
         args.golden,
@@ -120,6 +125,7 @@ def labelled_groups(args: argparse.Namespace, home: Path) -> list[Group]:
         args.golden_procedures,
         args.golden_procedure_steps,
         args.golden_exclude,
+        miner,
     )
 
 
@@ -205,6 +211,7 @@ def model_card(
             "golden_procedures": args.golden_procedures,
             "golden_procedure_steps": args.golden_procedure_steps,
             "golden_exclude": sorted(args.golden_exclude),
+            "golden_mine_with": str(args.golden_mine_with) if args.golden_mine_with else None,
         },
         **results,
         "max_length": 256,
@@ -305,6 +312,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="question ids of the --golden sets not to learn from (the acceptance tests' twins"
         " in eval/calibration/reader_v13.md); an id in no set is an error",
+    )
+    parser.add_argument(
+        "--golden-mine-with",
+        type=Path,
+        metavar="DIR",
+        help="rank each question's golden negatives by this reader's score (its own mistakes)"
+        " instead of by shared terms (eval/calibration/reader_v14.md)",
     )
     parser.add_argument("--queries-per-chunk", type=int, default=3)
     parser.add_argument(

@@ -19,8 +19,10 @@ candidate rules), and:
   units that share the most question terms (what the asker's own scope offers instead).
 
 Negatives are chosen by term overlap and fused rank, never by a reader's score, so the
-groups do not depend on the model being replaced. Questions answered from asset history
-(work-order counts) never reach the reader and are skipped.
+groups do not depend on the model being replaced; unless a ``miner`` reader is given
+(``--golden-mine-with``, ``eval/calibration/reader_v14.md``): then the negatives are the units
+that reader scores highest, its own mistakes (hard-negative mining). Questions answered from
+asset history (work-order counts) never reach the reader and are skipped.
 
 A few units are read for very many questions (each site's lockout SOP is read for most
 maintenance questions): left alone, the three lockout SOPs' units are negatives 823 times and
@@ -41,6 +43,7 @@ from pathlib import Path
 
 from core.answers import SearchHit
 from core.models import AccessScope, Chunk
+from core.ports import Reranker
 from eval.golden_set import GoldenCase, load_golden
 from eval.metrics import normalise
 from scripts.reader.groups import Group, bucket
@@ -109,6 +112,18 @@ def _by_overlap(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
     )
 
 
+def by_reader(reader: Reranker, question: str, cands: Sequence[Candidate]) -> list[Candidate]:
+    """Candidates ``reader`` scores highest first (its likeliest mistakes, once the answering
+    units are set aside); fused rank, then position, break ties."""
+    scores = reader.score(question, [c.passage for c in cands]) if cands else []
+    order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].rank, i))
+    return [cands[i] for i in order]
+
+
+Order = Callable[[str, Sequence[Candidate]], list[Candidate]]
+"""How a question's candidate negatives are ranked: ``_by_overlap`` or a ``by_reader``."""
+
+
 def case_groups(
     case: GoldenCase,
     cands: Sequence[Candidate],
@@ -116,20 +131,22 @@ def case_groups(
     negatives: int,
     positives_per: int,
     run_steps: int = 1,
+    order: Order = _by_overlap,
 ) -> list[Group]:
     """Label what the answerer reads for ``case``: answering units first of their groups,
     everything read for an unanswerable question negative (see the module docstring).
     ``unread`` gives the answering units retrieval missed, asked for only when none was read;
-    ``run_steps`` is :func:`_answers`'s bar for a run of steps read whole."""
+    ``run_steps`` is :func:`_answers`'s bar for a run of steps read whole; ``order`` ranks the
+    negatives."""
     key = f"golden:{case.id}"
     if not case.answerable:
-        picked = [c.passage for c in _by_overlap(case.question, cands)[: negatives + 1]]
+        picked = [c.passage for c in order(case.question, cands)[: negatives + 1]]
         if len(picked) < 2:
             return []
         return [Group(case.question, picked, [0] * len(picked), "golden-none", key)]
     positives = [c for c in cands if _answers(case, c, run_steps)] or unread()
     others = [c for c in cands if not _in_relevant_section(case, c.chunk)]
-    negs = [c.passage for c in _by_overlap(case.question, others)[:negatives]]
+    negs = [c.passage for c in order(case.question, others)[:negatives]]
     return [
         Group(case.question, [pos.passage, *negs], [1] + [0] * len(negs), "golden", key)
         for pos in positives[:positives_per]
@@ -146,12 +163,14 @@ class GoldenGroupBuilder:
         positives_per: int,
         procedures: bool = False,
         run_steps: int = 1,
+        miner: Reranker | None = None,
     ) -> None:
         self.components = components
         self.negatives = negatives
         self.positives_per = positives_per
         self.procedures = procedures
         self.run_steps = run_steps
+        self.order: Order = partial(by_reader, miner) if miner is not None else _by_overlap
         self.lookup = IndexSectionLookup(components.index)
         self.current = [c.chunk for c in components.index.all_chunks() if c.current]
 
@@ -183,7 +202,9 @@ class GoldenGroupBuilder:
         if cands is None:
             return []
         unread = partial(self._unread_positives, case)
-        return case_groups(case, cands, unread, self.negatives, self.positives_per, self.run_steps)
+        return case_groups(
+            case, cands, unread, self.negatives, self.positives_per, self.run_steps, self.order
+        )
 
     def _unread_positives(self, case: GoldenCase) -> list[Candidate]:
         """Answering units of relevant documents that retrieval did not bring to the reader."""
@@ -239,12 +260,14 @@ def golden_groups(
     procedures: bool = False,
     run_steps: int = 1,
     exclude: Collection[str] = (),
+    miner: Reranker | None = None,
 ) -> list[Group]:
     """Every group of every training case of the sets in ``paths`` (``training_cases``), with
     frequent negatives capped (``cap_negatives``); with ``procedures`` the runs of steps read
     whole are candidates too (``AnswerSettings.reader_read_procedures``), positives when they
-    hold key facts on ``run_steps`` lines."""
-    builder = GoldenGroupBuilder(components, negatives, positives_per, procedures, run_steps)
+    hold key facts on ``run_steps`` lines; with ``miner`` the negatives are that reader's
+    highest-scored units (``by_reader``)."""
+    builder = GoldenGroupBuilder(components, negatives, positives_per, procedures, run_steps, miner)
     out: list[Group] = []
     for case in training_cases(paths, exclude):
         out.extend(builder.groups(case))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from eval.golden_set import GoldenCase
 from scripts.reader.composite import composite_groups, join
 from scripts.reader.golden_groups import (
     Candidate,
+    by_reader,
     cap_negatives,
     case_groups,
     readable_candidates,
@@ -223,6 +226,36 @@ def test_an_unanswerable_question_reads_all_negative_closest_first() -> None:
     (group,) = case_groups(case, _read(JAM_PROC, TORQUE), lambda: [], 3, 2)
     assert group.source == "golden-none" and group.labels == [0, 0, 0, 0]
     assert "Gearbox coupling bolts" in group.passages[0]
+
+
+class _MarkerReader:
+    """Scores a passage 1.0 when it holds ``marker``, else 0.0: a reader that 'likes' one
+    passage whatever the question shares with it."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def score(self, question: str, passages: Sequence[str]) -> list[float]:
+        return [1.0 if self.marker in p else 0.0 for p in passages]
+
+
+def test_mined_negatives_are_what_the_miner_scores_highest() -> None:
+    case = _case(
+        True,
+        question="coupling bolt torque?",
+        relevant=[{"doc_id": "BRK-MAN-003", "section": "Torque values"}],
+        must_include=["85 Nm"],
+    )
+    cands = _read(JAM_PROC, TORQUE, CIP)
+    marker = quotable_units(CIP)[-1].text
+    by_overlap = case_groups(case, cands, lambda: [], 1, 1)[0]
+    mined = case_groups(
+        case, cands, lambda: [], 1, 1, order=partial(by_reader, _MarkerReader(marker))
+    )[0]
+    assert by_overlap.passages[0] == mined.passages[0] and "85 Nm" in mined.passages[0]
+    assert marker in mined.passages[1] and marker not in by_overlap.passages[1]
+    # the miner never turns an answering unit into a negative
+    assert not any("85 Nm" in p for p in mined.passages[1:])
 
 
 def test_a_passage_is_a_negative_at_most_cap_times_more_than_a_positive() -> None:
