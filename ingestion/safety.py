@@ -14,10 +14,11 @@ and a scope statement ("Defines minimum PPE at the plant..."). They say where pr
 described, not what to do.
 
 Notices are returned verbatim (only surrounding whitespace stripped, and a line wrapped in the
-source joined to its rest with one space), in text order, without duplicates. The rules are a plain keyword table on purpose: auditable by a safety officer,
-deterministic, and cheap enough to run on every chunk at ingestion time. The table is narrow on
-purpose: a notice block that flags every sentence mentioning caustic or isolation teaches
-operators to skip it; hazards are flagged by the words that name a hazard or a protection.
+source joined to its rest with one space), in text order, without duplicates. The rules are a
+plain keyword table on purpose: auditable by a safety officer, deterministic, and cheap enough
+to run on every chunk at ingestion time. The table is narrow on purpose: a notice block that
+flags every sentence mentioning caustic or isolation teaches operators to skip it; hazards are
+flagged by the words that name a hazard or a protection.
 """
 
 from __future__ import annotations
