@@ -14,8 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from core.models import file_sha256
-from scripts.reader.lean_graph import prune_file
+from scripts.reader.lean_graph import file_entry, prune_file
 
 
 def export_onnx(model: Any, tokenizer: Any, out: Path) -> None:
@@ -59,9 +58,6 @@ def write_model_dir(
         card["fp32_bytes"] = fp32.stat().st_size
     card["pruned_nodes"] = prune_file(out_dir / "model.onnx")
     shutil.copyfile(base_path / "tokenizer.json", out_dir / "tokenizer.json")
-    card["files"] = {
-        name: {"sha256": file_sha256(out_dir / name), "bytes": (out_dir / name).stat().st_size}
-        for name in ("model.onnx", "tokenizer.json")
-    }
+    card["files"] = {name: file_entry(out_dir / name) for name in ("model.onnx", "tokenizer.json")}
     (out_dir / "reader.json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
     return card

@@ -95,6 +95,11 @@ def prune_file(path: Path) -> int:
     return removed
 
 
+def file_entry(path: Path) -> dict[str, Any]:
+    """A model card's record of one shipped file: its sha256 and size."""
+    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Prune ``DIR/model.onnx`` and update the sha256 and size in ``DIR/reader.json``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -102,15 +107,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     model = args.model_dir / "model.onnx"
     removed = prune_file(model)
+    entry = file_entry(model)
     card_path = args.model_dir / "reader.json"
     if card_path.is_file():
         card = json.loads(card_path.read_text())
-        card.setdefault("files", {})["model.onnx"] = {
-            "sha256": file_sha256(model),
-            "bytes": model.stat().st_size,
-        }
+        card.setdefault("files", {})["model.onnx"] = entry
         card_path.write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
-    print(f"{removed} nodes removed; model.onnx sha256 {file_sha256(model)}")
+    print(f"{removed} nodes removed; model.onnx sha256 {entry['sha256']}")
 
 
 if __name__ == "__main__":
