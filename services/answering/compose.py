@@ -7,7 +7,7 @@ quoted chunk; chunks cited only for a notice are numbered after them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from core.answers import Answer, Citation, ClosestDocument, SearchHit
@@ -170,8 +170,11 @@ def abstention(
     )
 
 
-def without_notices(quotes: Sequence[Quote], notices: Sequence[Notice]) -> list[Quote]:
-    """Drop quoted text already shown verbatim as a safety notice.
+def without_notices(
+    quotes: Sequence[Quote], notices: Sequence[Notice], keep: Container[UnitKind] = ()
+) -> list[Quote]:
+    """Drop quoted text already shown verbatim as a safety notice (units of a kind in ``keep``
+    stay as they are).
 
     A unit equal to a notice is dropped; a notice that opens or closes a longer unit (a bullet
     "- Hearing protection is mandatory. Measured noise is 89 dB(A) ...") is cut from it, so the
@@ -183,7 +186,8 @@ def without_notices(quotes: Sequence[Quote], notices: Sequence[Notice]) -> list[
     sources = {n.chunk.chunk_id for n in notices}
     out = []
     for quote in quotes:
-        units = [u for u in (_cut_notices(u, shown) for u in quote.units) if u is not None]
+        cut = (u if u.kind in keep else _cut_notices(u, shown) for u in quote.units)
+        units = [u for u in cut if u is not None]
         if units or quote.hit.chunk.chunk_id in sources:
             out.append(Quote(quote.hit, units))
     return out

@@ -85,6 +85,18 @@ def run_text(run: Sequence[tuple[SearchHit, Unit]]) -> str:
     return "\n".join(u.text for _, u in run)
 
 
+def _runs(members: Sequence[SearchHit]) -> list[list[tuple[SearchHit, Unit]]]:
+    """The runs of at least two numbered steps through ``members`` (a run may cross chunks),
+    each as its steps with their chunks."""
+    flat = [(m, u) for m in members for u in quotable_units(m.chunk)]
+    runs = []
+    for first, last in step_runs([u for _, u in flat]):
+        steps = [(m, u) for m, u in flat[first : last + 1] if u.step_number is not None]
+        if len(steps) > 1:
+            runs.append(steps)
+    return runs
+
+
 def section_runs(
     hit: SearchHit, hits: Sequence[SearchHit], lookup: SectionLookup | None
 ) -> list[list[tuple[SearchHit, Unit]]]:
@@ -93,11 +105,14 @@ def section_runs(
 
     A retrieved chunk may hold only the last step of a procedure; read whole, the run says
     what "the steps" are, and quoting starts from its first step."""
-    members = section_members(hit.chunk, hits, lookup)
-    flat = [(m, u) for m in members for u in quotable_units(m.chunk)]
-    runs: list[list[tuple[SearchHit, Unit]]] = []
-    for first, last in step_runs([u for _, u in flat]):
-        steps = [(m, u) for m, u in flat[first : last + 1] if u.step_number is not None]
-        if len(steps) > 1 and any(m.chunk.chunk_id == hit.chunk.chunk_id for m, _ in steps):
-            runs.append(steps)
-    return runs
+    runs = _runs(section_members(hit.chunk, hits, lookup))
+    return [r for r in runs if any(m.chunk.chunk_id == hit.chunk.chunk_id for m, _ in r)]
+
+
+def section_procedure(
+    hit: SearchHit, hits: Sequence[SearchHit], lookup: SectionLookup | None
+) -> tuple[SearchHit, Unit] | None:
+    """The first step of the one run of numbered steps in ``hit``'s section, or None when the
+    section holds no run or several (which one a sentence belongs to is then unclear)."""
+    runs = _runs(section_members(hit.chunk, hits, lookup))
+    return runs[0][0] if len(runs) == 1 else None

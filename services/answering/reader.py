@@ -14,9 +14,11 @@ every unit of the top ``reader_candidates`` hits, then:
    answer and names the closest documents;
 3. **what to quote**: the units within ``reader_unit_margin`` logits of the best one, in
    document order, from at most ``max_sources`` chunks; when the best unit is a numbered step,
-   its whole run of steps (continued into the section's next chunks) instead, followed by at
-   most ``procedure_extra_units`` units from outside the procedure within the same margin (the
-   target value in a table, a limit given in another section).
+   its whole run of steps (continued into the section's next chunks) instead, and when it is a
+   sentence or bullet of a section that holds one run of steps, that sentence with the run
+   (``procedure_start``); either is followed by at most ``procedure_extra_units`` units from
+   outside the procedure within the same margin (the target value in a table, a limit given
+   in another section).
 
 With ``reader_read_procedures`` (off by default; ``eval/calibration/procedure_units_v1.md``)
 each run of numbered steps through a hit's chunk, taken across its whole section, is read as
@@ -45,7 +47,12 @@ from core.settings import AnswerSettings
 from core.support import SupportEvidence
 from services.answering.compose import Quote, abstention, compose, without_notices
 from services.answering.evidence import is_reference_list, quotable_units
-from services.answering.procedure import procedure_quotes, run_text, section_runs
+from services.answering.procedure import (
+    procedure_quotes,
+    run_text,
+    section_procedure,
+    section_runs,
+)
 from services.answering.safety import SectionLookup, collect_notices
 from services.answering.units import Unit, UnitKind
 
@@ -102,14 +109,31 @@ def readable_units(
 
 def procedure_start(
     best: ReadUnit, hits: Sequence[SearchHit], lookup: SectionLookup | None
-) -> tuple[SearchHit, Unit]:
-    """Where a procedure answer starts: a chosen step itself, or a ``PROCEDURE`` unit's first
-    step (in whichever chunk of the section holds it)."""
+) -> tuple[SearchHit, Unit] | None:
+    """Where a procedure answer starts, if it is one: a chosen step itself, a ``PROCEDURE``
+    unit's first step (in whichever chunk of the section holds it), or, for a sentence or
+    bullet of a section that holds one run of steps, that run's first step: the sentence
+    introduces or qualifies the procedure ("P-301 and P-302 swap duty every Monday ..."), and
+    an answer of that sentence alone leaves out how it is done."""
     if best.unit.kind is UnitKind.PROCEDURE:
         for run in section_runs(best.hit, hits, lookup):
             if run_text(run) == best.unit.text:
                 return run[0]
-    return best.hit, best.unit
+    if best.unit.kind in (UnitKind.SENTENCE, UnitKind.ITEM):
+        return section_procedure(best.hit, hits, lookup)
+    return (best.hit, best.unit) if best.unit.kind is UnitKind.STEP else None
+
+
+def with_lead(best: ReadUnit, steps: list[Quote]) -> list[Quote]:
+    """A procedure's quotes with the best unit (not a step) in its place in the document."""
+    if best.unit.kind in _STEPS:
+        return steps
+    for quote in steps:
+        if quote.hit.chunk.chunk_id == best.hit.chunk.chunk_id:
+            units = sorted({*quote.units, best.unit}, key=lambda u: u.position)
+            return [Quote(q.hit, units) if q is quote else q for q in steps]
+    lead = Quote(best.hit, [best.unit])
+    return sorted([lead, *steps], key=lambda q: q.hit.chunk.ordinal)
 
 
 def read_units(
@@ -196,8 +220,8 @@ class ReaderAnswerer:
             quotes, beside, procedure = self._quotes(read, ordered)
             cited = [q.hit.chunk for q in (*quotes, *beside)]
             notices = collect_notices(cited, ordered, self.section_lookup)
-            if not procedure:
-                quotes = without_notices(quotes, notices)
+            # a procedure's steps stay whole even when a step is also a notice
+            quotes = without_notices(quotes, notices, keep=_STEPS if procedure else ())
             quotes = [*quotes, *without_notices(beside, notices)]
             answer = compose(quotes, notices, ordered, procedure, support)
         return answer.model_copy(update={"answerer": self.name, "support_evidence": evidence})
@@ -208,11 +232,10 @@ class ReaderAnswerer:
         """The quotes, the units quoted beside a procedure, and whether the quotes are one
         procedure's steps."""
         best = read[0]
-        if best.unit.kind in _STEPS:
-            start, unit = procedure_start(best, hits, self.section_lookup)
-            steps = procedure_quotes(start, unit, hits, self.section_lookup)
-            if steps:
-                return steps, self._beside_steps(read, steps), True
+        start = procedure_start(best, hits, self.section_lookup)
+        steps = procedure_quotes(*start, hits, self.section_lookup) if start else []
+        if steps:
+            return with_lead(best, steps), self._beside_steps(read, steps), True
         s = self.settings
         taken: list[ReadUnit] = []
         for r in read:

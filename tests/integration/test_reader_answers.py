@@ -131,3 +131,21 @@ def test_an_operators_how_many_jams_question_gets_the_sops_escalation_rule(
     assert not answer.abstained and answer.answerer == "reader", answer.answer
     assert answer.citations[0].doc_id == "BRK-SOP-012", answer.answer
     assert "2 times in one hour" in answer.answer
+
+
+def test_a_procedures_lead_sentence_comes_with_the_procedures_steps(
+    components: Components,
+) -> None:
+    """v7 scores the section's lead sentence 4.8 logits above any step; the answer still
+    says how the swap is done (eval/calibration/section_procedure_v1.md)."""
+    answer = ask(
+        components,
+        "Monday pump swap on P-301 and P-302, how is it done?",
+        "dunmore",
+        "operator",
+    ).answer
+    assert not answer.abstained and answer.citations[0].doc_id == "DUN-SOP-020", answer.answer
+    lead = answer.answer.index("swap duty every Monday on day shift")
+    steps = [answer.answer.index(f"{n}. ") for n in range(1, 5)]
+    assert [lead, *steps] == sorted([lead, *steps]), answer.answer
+    assert "leave the suction valve open" in answer.answer

@@ -1,4 +1,5 @@
-"""A run of numbered steps read as one passage (``AnswerSettings.reader_read_procedures``).
+"""A run of numbered steps read as one passage (``AnswerSettings.reader_read_procedures``),
+and quoted whole when the best unit is a sentence of the run's section.
 
 The retrieved chunk holds only the last step of a procedure; steps 1 to 4 sit in the section's
 earlier chunk, which was not retrieved. Read whole, the run answers a "what are the steps"
@@ -9,14 +10,22 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import Role
+from core.models import Chunk, Role
 from core.settings import AnswerSettings
 from retrieval.readers import OverlapReader
 from services.answering.procedure import section_members
 from services.answering.reader import ReaderAnswerer, readable_units
 from services.answering.safety import IndexSectionLookup
 from services.answering.units import UnitKind
-from tests.answer_fixtures import CIP, JAM_INTRO, JAM_PROC, JAM_STEPS, FakeRetriever, hits
+from tests.answer_fixtures import (
+    CIP,
+    JAM_INTRO,
+    JAM_PROC,
+    JAM_STEPS,
+    FakeRetriever,
+    chunk,
+    hits,
+)
 from tests.helpers import FAKE_ANSWER_SETTINGS
 
 pytestmark = pytest.mark.unit
@@ -85,3 +94,52 @@ def test_an_unretrieved_chunk_is_a_member_of_its_own_section() -> None:
     members = section_members(EARLY, hits([LAST]), IndexSectionLookup(retriever.index))
     ids = [m.chunk.chunk_id for m in members]
     assert ids == [JAM_INTRO.chunk_id, EARLY.chunk_id, LAST.chunk_id]
+
+
+SWAP_STEPS = [
+    "1. Start the standby pump with its discharge valve 1/4 open.",
+    "2. Open the standby discharge valve fully while closing the duty pump discharge valve.",
+    "3. Stop the old duty pump; close its discharge valve; leave the suction valve open.",
+    "4. Record the change and both seal pot levels in the pump log.",
+]
+SWAP_LEAD = "P-301 and P-302 swap duty every Monday on day shift so that both seals stay wetted."
+
+
+def _swap(chunk_id: str, text: str, ordinal: int) -> Chunk:
+    return chunk(
+        chunk_id,
+        text,
+        doc_id="DUN-SOP-020",
+        title="Transfer pumps",
+        site="dunmore",
+        section=("Weekly duty changeover",),
+        ordinal=ordinal,
+    )
+
+
+def test_a_sentence_of_a_procedures_section_is_quoted_with_the_whole_procedure() -> None:
+    """The lead sentence wins the reader (the question repeats it) but says nothing of how the
+    swap is done; the section's one run of steps follows it, read from an unretrieved chunk."""
+    lead = _swap("swap:0", SWAP_LEAD, 0)
+    steps = _swap("swap:1", "\n".join(SWAP_STEPS), 1)
+    retriever = FakeRetriever([lead, steps, CIP])
+    reader = ReaderAnswerer(
+        OverlapReader(), FAKE_ANSWER_SETTINGS, IndexSectionLookup(retriever.index)
+    )
+    got = reader.answer(
+        "P-301 and P-302 swap duty every Monday - how?", hits([lead, CIP]), Role.OPERATOR
+    )
+    assert not got.abstained, got.answer
+    positions = [got.answer.index(line) for line in [SWAP_LEAD, *SWAP_STEPS]]
+    assert positions == sorted(positions), got.answer
+    assert [c.chunk_id for c in got.citations][:2] == ["swap:0", "swap:1"]
+
+
+def test_a_sentence_of_a_section_with_two_runs_of_steps_is_quoted_alone() -> None:
+    """Two procedures in one section: which one the sentence belongs to is unclear."""
+    two = "\n".join([SWAP_LEAD, *SWAP_STEPS, "Monthly:", "1. Test the seal alarm.", "2. Log it."])
+    found = hits([_swap("swap:2", two, 0)])
+    got = ReaderAnswerer(OverlapReader(), FAKE_ANSWER_SETTINGS).answer(
+        "P-301 and P-302 swap duty every Monday on day shift?", found, Role.OPERATOR
+    )
+    assert SWAP_LEAD in got.answer and SWAP_STEPS[0] not in got.answer, got.answer
