@@ -129,6 +129,20 @@ def _document_answer(
     )
 
 
+def prefer_documents(history: Answer | None, documents: Answer) -> Answer:
+    """The documents' answer, unless both abstain and the history says why it cannot count.
+
+    The history path abstains when the question's period lies outside the records' dates. A
+    question can read like a count and not be one ("IMM-4 was down 9 hours yesterday: what
+    severity does that count as?"): the reader decides whether the documents answer it, and
+    the records' coverage goes with its answer as a notice."""
+    if history is None:
+        return documents
+    if documents.abstained:
+        return history
+    return documents.model_copy(update={"notices": [*documents.notices, history.answer]})
+
+
 def ask(
     components: Components,
     question: str,
@@ -164,9 +178,15 @@ def ask(
     history = answer_history(
         components.db, scope, site_id, text, today or date.today(), components.record_matcher()
     )
-    hits = [] if history else in_scope(retriever.search(text, scope, k), scope)
+    hits: list[SearchHit] = []
+    if history is None or history.abstained:
+        hits = in_scope(retriever.search(text, scope, k), scope)
     retrieved = time.perf_counter()
-    answer = history or _document_answer(components, answerer, scope, site_id, text, hits)
+    if history is not None and not history.abstained:
+        answer = history
+    else:
+        documents = _document_answer(components, answerer, scope, site_id, text, hits)
+        answer = prefer_documents(history, documents)
     answered = time.perf_counter()
     latency = {"retrieve": _ms(retrieved - start), "answer": _ms(answered - retrieved)}
     interaction_id = _log(components, user, role_, site_id, text, hits, answer, latency, start)

@@ -232,7 +232,8 @@ def _outside(
     return Answer(
         answer=(
             f"The records that cover {query.label} run from {first} to {last}; "
-            f"none cover {query.period.label.removeprefix('in ')}, so I cannot count them."
+            f"none cover {query.period.label.removeprefix('in ').removeprefix('on ')}, "
+            "so I cannot count them."
         ),
         abstained=True,
         answerer=ANSWERER,

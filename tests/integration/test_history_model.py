@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from core.answers import Answer
+from core.answers import Answer, SearchHit
+from core.models import Role
 from services.ask import ask
 from services.wiring import Components, build
 from tests.conftest import SAMPLE_DOCS
@@ -129,6 +130,43 @@ def test_a_period_before_the_export_abstains(corpus: tuple[Path, Components]) ->
     question = "how many work orders did CHL-1 have in 2021?"
     answer = ask(components, question, "calder", "technician", today=TODAY).answer
     assert answer.abstained and "cannot count" in answer.answer, answer.answer
+
+
+class _Fixed:
+    """An answerer that answers every question with one fixed line, or abstains."""
+
+    name = "fixed"
+
+    def __init__(self, abstain: bool) -> None:
+        self.abstain = abstain
+        self.asked = 0
+
+    def answer(self, question: str, hits: list[SearchHit], role: Role) -> Answer:
+        self.asked += 1
+        if self.abstain:
+            return Answer(
+                answer="The documents available to you do not answer this.", abstained=True
+            )
+        return Answer(answer="Severity 3: 8 h or more downtime. [1]", abstained=False)
+
+
+def test_a_period_outside_the_records_leaves_the_question_to_the_documents(
+    corpus: tuple[Path, Components],
+) -> None:
+    """Reads like a count ("count as") with a period the records do not cover: the documents
+    are asked, and their answer wins when they have one, with the records' coverage beside it;
+    when they abstain too, the coverage is the answer."""
+    _, components = corpus
+    question = "IMM-4 was down 9 hours yesterday. What severity does that count as?"
+    answering = _Fixed(abstain=False)
+    got = ask(components, question, "calder", "technician", answerer=answering, today=TODAY)
+    assert answering.asked == 1 and not got.answer.abstained, got.answer.answer
+    assert got.answer.answer.startswith("Severity 3")
+    assert any("cannot count" in n and "none cover 2025-11-19," in n for n in got.answer.notices)
+    silent = _Fixed(abstain=True)
+    got = ask(components, question, "calder", "technician", answerer=silent, today=TODAY)
+    assert silent.asked == 1 and got.answer.abstained and got.answer.answerer == "asset-history"
+    assert "cannot count" in got.answer.answer
 
 
 def test_a_failure_mode_the_asset_never_had_counts_zero(corpus: tuple[Path, Components]) -> None:
