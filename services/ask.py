@@ -21,13 +21,19 @@ from core.interactions import record_interaction, update_latency
 from core.models import AccessScope, Role
 from core.ports import Answerer, Retriever
 from core.registry import require_site
+from services.answering.compose import abstention
 from services.applicability import applicable_hits
 from services.asset_history import answer_history, mentioned_assets, with_asset_context
+from services.assets import resolver_for
+from services.identifiers import unmentioned
 
 if TYPE_CHECKING:
     from services.wiring import Components
 
 log = logging.getLogger(__name__)
+
+UNMENTIONED = "unmentioned"
+"""``answerer`` of an abstention for an identifier no document in scope mentions."""
 
 PUBLIC_KEYS = (
     "answer",
@@ -114,13 +120,22 @@ def _log(
 def _document_answer(
     components: Components,
     answerer: Answerer,
+    retriever: Retriever,
     scope: AccessScope,
     site: str,
     text: str,
     hits: list[SearchHit],
 ) -> Answer:
     """The answerer's answer from the hits that apply to the asset the question names (a
-    manual for a sibling machine is set aside, with a notice), with the asset's links."""
+    manual for a sibling machine is set aside, with a notice), with the asset's links; an
+    abstention when the question names an identifier no document in scope mentions."""
+    with components.db.session() as session:
+        register = resolver_for(session, site)
+    missing = unmentioned(text, hits, register, lambda t: retriever.search(t, scope, 5))
+    if missing:
+        why = f"No document in your scope mentions {', '.join(missing)}."
+        limit = components.settings.answer.closest_documents
+        return abstention(hits, limit, 0.0, UNMENTIONED, why=why)
     tags = mentioned_assets(components.db, site, text)
     usable, set_aside = applicable_hits(components.db, site, tags, hits)
     answer = answerer.answer(text, usable, scope.role)
@@ -185,7 +200,7 @@ def ask(
     if history is not None and not history.abstained:
         answer = history
     else:
-        documents = _document_answer(components, answerer, scope, site_id, text, hits)
+        documents = _document_answer(components, answerer, retriever, scope, site_id, text, hits)
         answer = prefer_documents(history, documents)
     answered = time.perf_counter()
     latency = {"retrieve": _ms(retrieved - start), "answer": _ms(answered - retrieved)}

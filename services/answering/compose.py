@@ -146,20 +146,23 @@ def abstention(
     support: float,
     answerer: str = "reader",
     reason: str | None = None,
+    why: str | None = None,
 ) -> Answer:
-    """Say plainly that the documents do not answer, and name the closest in-scope documents.
+    """Say plainly that the documents do not answer (``why``, when known, follows), and name
+    the closest in-scope documents.
 
     Only titles, ids and section names of hits are shown: the hits are in the asker's scope,
     so nothing outside it can appear here, and no chunk text is quoted.
     """
     closest = closest_documents(hits, limit)
+    head = f"{ABSTAIN_TEXT} {why}" if why else ABSTAIN_TEXT
     if closest:
         named = "\n".join(
             f"- {d.title} ({d.doc_id}{', ' + d.section if d.section else ''})" for d in closest
         )
-        text = f"{ABSTAIN_TEXT}\nClosest documents in your scope:\n{named}"
+        text = f"{head}\nClosest documents in your scope:\n{named}"
     else:
-        text = f"{ABSTAIN_TEXT} No document in your scope matched the question."
+        text = f"{head} No document in your scope matched the question."
     return Answer(
         answer=text,
         abstained=True,

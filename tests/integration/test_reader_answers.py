@@ -149,3 +149,17 @@ def test_a_procedures_lead_sentence_comes_with_the_procedures_steps(
     steps = [answer.answer.index(f"{n}. ") for n in range(1, 5)]
     assert [lead, *steps] == sorted([lead, *steps]), answer.answer
     assert "leave the suction valve open" in answer.answer
+
+
+def test_an_asset_no_document_in_scope_mentions_is_refused_by_name(
+    components: Components,
+) -> None:
+    """v7 quotes R-101/R-102's charge table for a reactor Dunmore does not have; the
+    identifier check refuses it, and the same question for R-102 is still answered."""
+    question = "Caustic wash charge for reactor {}: how much 50% NaOH goes in?"
+    missing = ask(components, question.format("R-107"), "dunmore", "technician").answer
+    assert missing.abstained and missing.answerer == "unmentioned", missing.answer
+    assert "No document in your scope mentions R-107." in missing.answer
+    assert missing.citations == [] and missing.closest_documents
+    known = ask(components, question.format("R-102"), "dunmore", "technician").answer
+    assert not known.abstained and known.citations[0].doc_id == "DUN-SOP-014", known.answer
