@@ -179,7 +179,8 @@ def without_notices(
     """Drop quoted text already shown verbatim as a safety notice (units of a kind in ``keep``
     stay as they are).
 
-    A unit equal to a notice is dropped; a notice that opens or closes a longer unit (a bullet
+    A unit equal to a notice, or one of the sentences of a longer notice line, is dropped;
+    a notice that opens or closes a longer unit (a bullet
     "- Hearing protection is mandatory. Measured noise is 89 dB(A) ...") is cut from it, so the
     rest is still one contiguous verbatim quote; a notice in the middle of a unit stays. A quote
     left empty stays (with no units) when its chunk is a notice source: it is still the
@@ -197,12 +198,13 @@ def without_notices(
 
 
 def _cut_notices(unit: Unit, shown: Sequence[str]) -> Unit | None:
-    """``unit`` without a shown notice at its start or end; None when nothing is left."""
+    """``unit`` without a shown notice at its start or end; None when nothing is left, or
+    when the unit is one of the sentences of a longer notice line (shown there already)."""
     original = " ".join(unit.text.split())
     text = original
     for notice in filter(None, shown):
         lowered, needle = text.lower(), notice.lower()
-        if lowered == needle:
+        if lowered == needle or f" {lowered} " in f" {needle} ":
             return None
         if lowered.startswith(needle + " "):
             text = text[len(notice) :].strip()
