@@ -23,7 +23,7 @@ from core.ports import Answerer, Retriever
 from core.registry import require_site
 from services.answering.compose import abstention
 from services.applicability import applicable_hits
-from services.asset_history import answer_history, mentioned_assets, with_asset_context
+from services.asset_history import answer_history, named_assets, with_asset_context
 from services.assets import resolver_for
 from services.identifiers import unmentioned
 
@@ -136,7 +136,7 @@ def _document_answer(
         why = f"No document in your scope mentions {', '.join(missing)}."
         limit = components.settings.answer.closest_documents
         return abstention(hits, limit, 0.0, UNMENTIONED, why=why)
-    tags = mentioned_assets(components.db, site, text)
+    tags = named_assets(text, register)
     usable, set_aside = applicable_hits(components.db, site, tags, hits)
     answer = answerer.answer(text, usable, scope.role)
     return with_asset_context(

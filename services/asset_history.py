@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from core.answers import Answer, Citation, HistoryFacts
-from core.assets import LinkedRecord
+from core.assets import LinkedRecord, TagResolver
 from core.db.engine import Database
 from core.models import AccessScope, DocType
 from services.asset_mentions import find_assets
@@ -245,6 +245,11 @@ def mentioned_assets(db: Database, site: str, question: str) -> list[str]:
     """Canonical tags of the site that the question names (for asset links and notices)."""
     with db.session() as session:
         resolver = resolver_for(session, site)
+    return named_assets(question, resolver)
+
+
+def named_assets(question: str, resolver: TagResolver) -> list[str]:
+    """:func:`mentioned_assets` with the site's register already read."""
     return [tag for tag, _ in find_assets(question, resolver)]
 
 

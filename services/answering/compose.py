@@ -204,7 +204,7 @@ def _cut_notices(unit: Unit, shown: Sequence[str]) -> Unit | None:
     text = original
     for notice in filter(None, shown):
         lowered, needle = text.lower(), notice.lower()
-        if lowered == needle or f" {lowered} " in f" {needle} ":
+        if f" {lowered} " in f" {needle} ":  # the whole notice, or one of its sentences
             return None
         if lowered.startswith(needle + " "):
             text = text[len(notice) :].strip()
